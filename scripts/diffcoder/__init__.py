@@ -1,0 +1,1 @@
+"""DiffCoder's Python model pipeline: the reference model, sampler, data and training."""

@@ -1,0 +1,147 @@
+/**
+ * JSON-RPC protocol between the extension / CLI (src/client/) and the worker process (src/engine/worker.ts),
+ * carried by vscode-jsonrpc over the child process's IPC channel. Types only: imported by both sides.
+ * Cancellation uses vscode-jsonrpc's own $/cancelRequest (pass a CancellationToken to sendRequest);
+ * the worker checks it between forward passes.
+ */
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+
+export type DecodeMode = 'threshold' | 'fixed';
+
+/** Per-request decoding overrides; unset fields come from the package's diffcoder.json. */
+export interface DecodingOptions {
+  mode?: DecodeMode;
+  threshold?: number;
+  stepsPerBlock?: number;
+  temperature?: number;
+  seed?: number;
+}
+
+export interface LoadParams {
+  /** Model package folder. */
+  modelDir: string;
+  /** Execution providers in order of preference, e.g. ['cuda','webgpu','cpu']; cpu is always the last resort. */
+  providers?: string[];
+  /** Intra-op threads (0 = onnxruntime's default). */
+  threads?: number;
+}
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  modelDir: string;
+  /** The execution provider the session runs on. */
+  device: string;
+  /** Why a preferred provider was not used (empty when the first choice worked). */
+  fallback: string[];
+  blockSize: number;
+  maxPositions: number;
+  vocabSize: number;
+  weights: string;
+  loadMs: number;
+}
+
+export interface CompleteParams {
+  requestId?: string;
+  prefix: string;
+  suffix: string;
+  /** Token budget for the answer. */
+  maxTokens: number;
+  /** Stop at the first generated line break. */
+  singleLine?: boolean;
+  decoding?: DecodingOptions;
+  /** Stream each committed block as a BlockNotification. */
+  stream?: boolean;
+}
+
+export interface Hole {
+  /** Character offset of the hole marker in `text`, and its length (the marker is replaced). */
+  offset: number;
+  length: number;
+}
+
+export interface FillParams {
+  requestId?: string;
+  text: string;
+  holes: Hole[];
+  maxTokens: number;
+  decoding?: DecodingOptions;
+}
+
+export interface EditParams {
+  requestId?: string;
+  instruction: string;
+  code: string;
+  language?: string;
+  maxTokens: number;
+  decoding?: DecodingOptions;
+  stream?: boolean;
+}
+
+export type StopReason = 'eos' | 'stop' | 'budget' | 'cancelled' | 'context';
+
+export interface GenerateResult {
+  text: string;
+  tokens: number;
+  forwardPasses: number;
+  ms: number;
+  device: string;
+  stoppedBy: StopReason;
+  promptTokens: number;
+  /** Prompt tokens whose KV cache was reused from the previous request. */
+  reusedTokens: number;
+}
+
+export interface FillResult {
+  /** One result per hole, in the order given. */
+  fills: GenerateResult[];
+  /** `text` with every hole replaced. */
+  text: string;
+}
+
+export interface StatsResult {
+  rssBytes: number;
+  heapUsedBytes: number;
+  model?: ModelInfo;
+  requests: number;
+}
+
+export interface BlockNotificationParams {
+  requestId: string;
+  /** Text of the answer committed so far (decoded from all committed tokens). */
+  text: string;
+  tokens: number;
+}
+
+export interface LogNotificationParams {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface ProgressNotificationParams {
+  /** What is in progress, e.g. 'load' or 'convert'. */
+  task: string;
+  message: string;
+  /** 0..1 when known. */
+  fraction?: number;
+}
+
+export const LoadRequest = new RequestType<LoadParams, ModelInfo, void>('diffcoder/load');
+export const CompleteRequest = new RequestType<CompleteParams, GenerateResult, void>('diffcoder/complete');
+export const FillRequest = new RequestType<FillParams, FillResult, void>('diffcoder/fill');
+export const EditRequest = new RequestType<EditParams, GenerateResult, void>('diffcoder/edit');
+export const StatsRequest = new RequestType<void, StatsResult, void>('diffcoder/stats');
+/** Cancel a request by its requestId (the CLI's Ctrl+C; the editor mostly uses CancellationTokens). */
+export const CancelNotification = new NotificationType<{ requestId: string }>('diffcoder/cancel');
+export const BlockNotification = new NotificationType<BlockNotificationParams>('diffcoder/block');
+export const LogNotification = new NotificationType<LogNotificationParams>('diffcoder/log');
+export const ProgressNotification = new NotificationType<ProgressNotificationParams>('diffcoder/progress');
+
+/** Error codes the worker returns (JSON-RPC ResponseError.code). */
+export const ErrorCodes = {
+  NoModel: -32001,
+  BadPackage: -32002,
+  BadRequest: -32003,
+  Cancelled: -32800,
+  Internal: -32603,
+} as const;

@@ -1,0 +1,63 @@
+/**
+ * The model's tokenizer: a Hugging Face tokenizer.json run by @huggingface/tokenizers (pure JS, so the
+ * worker needs no second native runtime). Text is encoded without adding special tokens; prompts add
+ * them by id (src/engine/prompts.ts).
+ */
+import * as fs from 'fs';
+import { Tokenizer } from '@huggingface/tokenizers';
+
+export class CodeTokenizer {
+  private readonly tok: Tokenizer;
+  readonly vocabSize: number;
+  /** Ids of special/added tokens (never produced by encoding ordinary code). */
+  readonly specialIds: Set<number>;
+  private newlineIds?: Set<number>;
+
+  constructor(json: Record<string, unknown>) {
+    this.tok = new Tokenizer(json, {});
+    const added = (json.added_tokens as { id: number; special?: boolean }[] | undefined) ?? [];
+    this.specialIds = new Set(added.filter((t) => t.special).map((t) => t.id));
+    const vocab = ((json.model as { vocab?: Record<string, number> }) ?? {}).vocab ?? {};
+    let max = -1;
+    for (const id of Object.values(vocab)) if (id > max) max = id;
+    for (const t of added) if (t.id > max) max = t.id;
+    this.vocabSize = max + 1;
+  }
+
+  static fromFile(file: string): CodeTokenizer {
+    return new CodeTokenizer(JSON.parse(fs.readFileSync(file, 'utf8')));
+  }
+
+  encode(text: string): number[] {
+    if (text.length === 0) return [];
+    return this.tok.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  decode(ids: readonly number[]): string {
+    // decode([]) throws in @huggingface/tokenizers 0.2.0.
+    if (ids.length === 0) return '';
+    return this.tok.decode(ids as number[], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  }
+
+  idOf(token: string): number | undefined {
+    return this.tok.token_to_id(token);
+  }
+
+  tokenOf(id: number): string | undefined {
+    return this.tok.id_to_token(id);
+  }
+
+  /** Ids whose text contains a line break (single-line completions stop on them). */
+  newlineTokenIds(): Set<number> {
+    if (!this.newlineIds) {
+      const s = new Set<number>();
+      for (let id = 0; id < this.vocabSize; id++) {
+        if (this.specialIds.has(id)) continue;
+        if (this.tokenOf(id) === undefined) continue;
+        if (this.decode([id]).includes('\n')) s.add(id);
+      }
+      this.newlineIds = s;
+    }
+    return this.newlineIds;
+  }
+}
