@@ -1,0 +1,203 @@
+// Sampler behaviour on a deterministic fake model (src/engine/sampler.ts). The real-model parity with
+// the Python reference is test/engine/parity.test.ts.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
+import { generate, PromptCache, transferSchedule, type DecodeOptions, type SpecialIds } from '../../src/engine/sampler';
+import { FakeModel, oneHot } from './samplerFakeModel';
+
+const V = 32;
+const EOS = 1;
+const MASK = 3;
+const NEWLINE = 10;
+const special: SpecialIds = { mask: MASK, eos: EOS, suppress: [0, 2, 4, 5, 6] };
+const opts = (o: Partial<DecodeOptions> = {}): DecodeOptions => ({
+  blockSize: 4, maxNewTokens: 16, mode: 'threshold', threshold: 0.9, stepsPerBlock: 4, temperature: 0, seed: 0, ...o,
+});
+
+/** The model answers `answer` (by position after the prompt), confidently. */
+function scripted(P: number, answer: number[], margin = 20) {
+  return new FakeModel(V, (_visible, pos) => oneHot(V, answer[pos - P] ?? 11, margin));
+}
+
+/** A context-dependent fake "language model": its prediction hashes everything it can see. */
+function hashing(marginScale = 1) {
+  return new FakeModel(V, (visible, pos) => {
+    let h = pos * 2654435761;
+    for (const t of visible) if (t !== MASK) h = Math.imul(h ^ t, 16777619) >>> 0;
+    const r = new Float32Array(V);
+    for (let v = 0; v < V; v++) r[v] = (((h >>> (v % 24)) ^ (v * 97)) % 13) * 0.3 * marginScale;
+    return r;
+  });
+}
+
+const prompt = (n: number) => Array.from({ length: n }, (_, i) => 11 + ((i * 7) % 21));
+
+test('transfer schedule spreads commits evenly, remainder first', () => {
+  assert.deepEqual(transferSchedule(4, 4), [1, 1, 1, 1]);
+  assert.deepEqual(transferSchedule(4, 2), [2, 2]);
+  assert.deepEqual(transferSchedule(3, 2), [2, 1]);
+  assert.deepEqual(transferSchedule(2, 4), [1, 1]);
+  assert.deepEqual(transferSchedule(5, 1), [5]);
+});
+
+test('blocks are aligned to absolute positions: prefill whole blocks, the tail joins the first block', async () => {
+  const m = scripted(6, [20, 21, 22, 23, 24, 25, EOS]);
+  const r = await generate(m, prompt(6), opts(), special);
+  assert.deepEqual(r.tokens, [20, 21, 22, 23, 24, 25]);
+  assert.equal(r.stoppedBy, 'eos');
+  // prefill of positions 0..3 (no logits), the block 4..7 holding the prompt tail, then fused commit passes
+  assert.deepEqual(m.calls[0], { ids: prompt(6).slice(0, 4), start: 0, pastLength: 0, logitsFrom: 4, keep: 4 });
+  assert.deepEqual(m.calls[1].ids, [...prompt(6).slice(4), MASK, MASK]);
+  assert.equal(m.calls[1].start, 4);
+  assert.deepEqual(m.calls[2], { ids: [...prompt(6).slice(4), 20, 21, MASK, MASK, MASK, MASK], start: 4, pastLength: 4, logitsFrom: 4, keep: 4 });
+  for (const c of m.calls) assert.equal(c.start % 4, 0);
+});
+
+test('EOS ends the answer and is cut', async () => {
+  const r = await generate(scripted(4, [12, 13, EOS, 14, 15]), prompt(4), opts(), special);
+  assert.deepEqual(r.tokens, [12, 13]);
+  assert.equal(r.stoppedBy, 'eos');
+});
+
+test('EOS in the prompt tail does not stop generation', async () => {
+  const p = [...prompt(5), EOS];
+  const r = await generate(scripted(6, [12, 13, 14, EOS]), p, opts(), special);
+  assert.deepEqual(r.tokens, [12, 13, 14]);
+});
+
+test('the token budget cuts the answer', async () => {
+  const r = await generate(scripted(4, []), prompt(4), opts({ maxNewTokens: 6 }), special);
+  assert.equal(r.tokens.length, 6);
+  assert.equal(r.stoppedBy, 'budget');
+});
+
+test('single-line mode stops at a line-break token and keeps it', async () => {
+  const r = await generate(scripted(4, [12, 13, 14, 15, 16, NEWLINE, 17]), prompt(4), opts(), { ...special, stop: new Set([NEWLINE]) });
+  assert.deepEqual(r.tokens, [12, 13, 14, 15, 16, NEWLINE]);
+  assert.equal(r.stoppedBy, 'stop');
+});
+
+test('threshold mode commits several tokens per pass when confident, one when not', async () => {
+  const confident = scripted(4, [12, 13, 14, 15, 16, 17, 18, 19], 20);
+  const a = await generate(confident, prompt(4), opts({ maxNewTokens: 8 }), special);
+  // prefill + 1 pass for block 1 + fused commit/first pass of block 2
+  assert.equal(a.forwardPasses, 3);
+  const unsure = scripted(4, [12, 13, 14, 15, 16, 17, 18, 19], 2); // conf = e^2/(e^2+27) ~ 0.2
+  const b = await generate(unsure, prompt(4), opts({ maxNewTokens: 8 }), special);
+  assert.deepEqual(b.tokens, a.tokens);
+  assert.equal(b.forwardPasses, 1 + 4 + 4);
+});
+
+test('fixed schedule takes stepsPerBlock passes per block', async () => {
+  for (const [steps, perBlock] of [[4, 4], [2, 2], [1, 1], [8, 4]]) {
+    const m = scripted(4, [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
+    const r = await generate(m, prompt(4), opts({ mode: 'fixed', stepsPerBlock: steps, maxNewTokens: 12 }), special);
+    assert.equal(r.tokens.length, 12);
+    assert.equal(r.forwardPasses, 1 + 3 * perBlock, `steps ${steps}`);
+  }
+});
+
+test('fixed schedule commits the most confident positions first', async () => {
+  // position 3 of the block is the most confident, then 1, then 0, then 2
+  const margins = [6, 8, 4, 10];
+  const m = new FakeModel(V, (visible, pos) => oneHot(V, 12 + (pos % 4), margins[pos % 4]));
+  await generate(m, prompt(4), opts({ mode: 'fixed', maxNewTokens: 4 }), special);
+  const order = m.calls.slice(1).map((c) => c.ids.map((t) => (t === MASK ? 0 : 1)).join(''));
+  assert.deepEqual(order, ['0000', '0001', '0101', '1101']);
+});
+
+test('the mask token and other special tokens are never emitted; EOS is', async () => {
+  const m = new FakeModel(V, (_v, pos) => {
+    const r = oneHot(V, MASK, 50);
+    r[0] = 49; // bos
+    r[5] = 48; // fim suffix
+    r[pos % 2 ? 13 : 12] = 10;
+    return r;
+  });
+  const r = await generate(m, prompt(4), opts({ maxNewTokens: 12 }), special);
+  assert.equal(r.tokens.length, 12);
+  for (const t of r.tokens) assert.ok(t === 12 || t === 13, `emitted ${t}`);
+});
+
+test('a block stops early once everything before a committed EOS is committed', async () => {
+  // EOS at block index 1 is sure; index 0 fairly sure; 2 and 3 unsure: two passes, not four
+  const m = new FakeModel(V, (_v, pos) => [oneHot(V, 12, 6), oneHot(V, EOS, 20), oneHot(V, 14, 1), oneHot(V, 15, 1)][pos % 4]);
+  const r = await generate(m, prompt(4), opts({ threshold: 0.99 }), special);
+  assert.deepEqual(r.tokens, [12]);
+  assert.equal(r.forwardPasses, 1 + 2);
+});
+
+test('cancellation is checked between forward passes', async () => {
+  const src = new CancellationTokenSource();
+  const m = scripted(4, []);
+  m.onForward = () => {
+    if (m.calls.length === 3) src.cancel();
+  };
+  const r = await generate(m, prompt(4), opts({ mode: 'fixed', maxNewTokens: 64 }), special, { token: src.token });
+  assert.equal(r.stoppedBy, 'cancelled');
+  assert.equal(m.calls.length, 3);
+  assert.deepEqual(r.tokens, []); // the first block was not finished
+  const pre = new CancellationTokenSource();
+  pre.cancel();
+  const m2 = scripted(4, []);
+  const r2 = await generate(m2, prompt(4), opts(), special, { token: pre.token });
+  assert.equal(r2.stoppedBy, 'cancelled');
+  assert.equal(m2.calls.length, 0);
+});
+
+test('onBlock streams the answer one committed block at a time', async () => {
+  const seen: number[][] = [];
+  await generate(scripted(4, [12, 13, 14, 15, 16, 17, EOS]), prompt(4), opts(), special, { onBlock: (t) => seen.push(t) });
+  assert.deepEqual(seen, [[12, 13, 14, 15], [12, 13, 14, 15, 16, 17]]);
+});
+
+test('temperature sampling is reproducible from its seed', async () => {
+  const run = (seed: number) => generate(hashing(0.3), prompt(9), opts({ temperature: 1, seed, maxNewTokens: 24 }), special);
+  const a = await run(1);
+  assert.deepEqual((await run(1)).tokens, a.tokens);
+  assert.notDeepEqual((await run(2)).tokens, a.tokens);
+  const greedy = await generate(hashing(0.3), prompt(9), opts({ maxNewTokens: 24 }), special);
+  assert.notDeepEqual(greedy.tokens, a.tokens);
+});
+
+test('KV reuse prefills only from the first block that differs, and changes no token', async () => {
+  const cache = new PromptCache();
+  const first = [...prompt(21)];
+  const m = hashing();
+  const r1 = await generate(m, first, opts(), special, { cache });
+  assert.equal(r1.reusedTokens, 0);
+  assert.equal(cache.kv!.length % 4, 0);
+  assert.ok(cache.kv!.length >= 20);
+
+  // same first 14 tokens, then different: blocks 0..2 (12 tokens) are reused
+  const second = [...first.slice(0, 14), 30, 29, 28, 27, 26, 25, 24, 23];
+  m.calls = [];
+  const warm = await generate(m, second, opts(), special, { cache });
+  assert.equal(warm.reusedTokens, 12);
+  assert.equal(warm.promptTokens, second.length);
+  assert.deepEqual(m.calls[0], { ids: second.slice(12, 20), start: 12, pastLength: 12, logitsFrom: 8, keep: 8 });
+  const cold = await generate(hashing(), second, opts(), special);
+  assert.deepEqual(warm.tokens, cold.tokens);
+  assert.equal(warm.forwardPasses, cold.forwardPasses);
+
+  // the same prompt again: nothing to prefill
+  m.calls = [];
+  const again = await generate(m, second, opts(), special, { cache });
+  assert.equal(again.reusedTokens, 20);
+  assert.deepEqual(again.tokens, cold.tokens);
+  assert.equal(m.calls[0].start, 20);
+  assert.equal(again.forwardPasses, cold.forwardPasses - 1);
+
+  // a prompt that extends the last answer reuses the committed answer blocks too
+  const extended = [...second, ...cold.tokens.slice(0, 8), 11];
+  const r4 = await generate(m, extended, opts(), special, { cache });
+  assert.equal(r4.reusedTokens, 28);
+  assert.deepEqual(r4.tokens, (await generate(hashing(), extended, opts(), special)).tokens);
+});
+
+test('a guard stops before running past maxPositions', async () => {
+  const r = await generate(scripted(4, []), prompt(4), opts({ maxNewTokens: 64, maxPositions: 16 }), special);
+  assert.equal(r.stoppedBy, 'context');
+  assert.equal(r.tokens.length, 12);
+});
