@@ -1,6 +1,8 @@
 """Additive attention masks (0 = visible, MASK_NEG = hidden) for block diffusion."""
 from __future__ import annotations
 
+import functools
+
 import torch
 
 from .model import MASK_NEG
@@ -12,12 +14,14 @@ def block_causal(q_pos: torch.Tensor, k_pos: torch.Tensor, block_size: int) -> t
     return torch.where(visible, 0.0, MASK_NEG)[None, None].float()
 
 
+@functools.lru_cache(maxsize=8)
 def causal(T: int, device=None) -> torch.Tensor:
     """[1,1,T,T] lower-triangular mask for the autoregressive stage."""
     visible = torch.ones(T, T, dtype=torch.bool, device=device).tril()
     return torch.where(visible, 0.0, MASK_NEG)[None, None].float()
 
 
+@functools.lru_cache(maxsize=8)
 def noisy_clean(L: int, block_size: int, device=None) -> torch.Tensor:
     """[1,1,2L,2L] mask for training on [noisy copy ; clean copy] of one sequence in one pass.
 

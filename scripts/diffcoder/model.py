@@ -20,6 +20,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+# torch >= 2.0 has fused attention; Debian's 1.13 does not.
+_SDPA = getattr(F, "scaled_dot_product_attention", None)
+
 # Large finite negative for additive masks: -inf makes NaN rows in half precision.
 MASK_NEG = -1e9
 
@@ -117,9 +120,14 @@ class Attention(nn.Module):
         S = k.shape[2]
         k = k[:, :, None].expand(B, c.num_key_value_heads, rep, S, hd).reshape(B, -1, S, hd)
         v = v[:, :, None].expand(B, c.num_key_value_heads, rep, S, hd).reshape(B, -1, S, hd)
-        att = (q @ k.transpose(-1, -2)) * (1.0 / math.sqrt(hd))
-        att = (att.float() + attn_bias).softmax(-1).to(v.dtype)
-        y = (att @ v).transpose(1, 2).reshape(B, T, -1)
+        if _SDPA is not None:
+            # Fused attention where this torch has it (training on GPU); same maths as below.
+            y = _SDPA(q, k, v, attn_mask=attn_bias.to(q.dtype))
+        else:
+            att = (q @ k.transpose(-1, -2)) * (1.0 / math.sqrt(hd))
+            att = (att.float() + attn_bias).softmax(-1).to(v.dtype)
+            y = att @ v
+        y = y.transpose(1, 2).reshape(B, T, -1)
         return self.o_proj(y), present
 
 

@@ -1,0 +1,96 @@
+"""The training recipe's pieces on a tiny model: masking rules, masks, and a resumable run of each stage."""
+import json
+import os
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import train  # noqa: E402
+from diffcoder.masks import noisy_clean  # noqa: E402
+from diffcoder.model import MASK_NEG  # noqa: E402
+
+
+class CorruptionTest(unittest.TestCase):
+    def test_every_block_with_maskable_tokens_gets_a_mask(self):
+        g = torch.Generator().manual_seed(0)
+        ids = torch.randint(10, 100, (64, 32))
+        maskable = torch.rand(64, 32, generator=g) < 0.5
+        for u_max in (1e-3, 0.3, 1.0):
+            noisy, masked, u = train.corrupt(ids, maskable, 3, 4, u_max, g)
+            self.assertFalse((masked & ~maskable).any(), "only maskable positions are masked")
+            blocks_m = masked.view(64, 8, 4).sum(-1)
+            blocks_a = maskable.view(64, 8, 4).sum(-1)
+            self.assertTrue(((blocks_m >= 1) | (blocks_a == 0)).all())
+            self.assertTrue((noisy[masked] == 3).all() and (noisy[~masked] == ids[~masked]).all())
+            self.assertGreaterEqual(float(u.min()), 0.25, "mask rate clipped to >= 1/B")
+
+    def test_tiny_cap_still_masks_about_one_per_block(self):
+        g = torch.Generator().manual_seed(1)
+        ids = torch.randint(10, 100, (256, 64))
+        _, masked, _ = train.corrupt(ids, torch.ones_like(ids, dtype=torch.bool), 3, 4, 1e-3, g)
+        per_block = masked.view(256, 16, 4).sum(-1).float().mean()
+        self.assertTrue(1.0 <= per_block < 1.6, per_block)
+
+
+class MaskLayoutTest(unittest.TestCase):
+    def test_noisy_block_sees_itself_and_clean_earlier_blocks_only(self):
+        L, B = 8, 4
+        m = noisy_clean(L, B)[0, 0] == 0
+        # noisy token 5 (block 1): noisy 4..7 and clean 0..3
+        self.assertEqual(m[5].nonzero().flatten().tolist(), [4, 5, 6, 7, 8, 9, 10, 11])
+        # clean token 9 (position 1, block 0): clean block 0 only
+        self.assertEqual(m[9].nonzero().flatten().tolist(), [8, 9, 10, 11])
+        self.assertEqual(float(noisy_clean(L, B).min()), MASK_NEG)
+
+
+class StagesTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        d = self.data = os.path.join(self.tmp, "data")
+        os.makedirs(d)
+        rng = np.random.default_rng(0)
+        pattern = rng.integers(10, 16384, size=40)
+        stream = np.concatenate([np.concatenate([[0], pattern, [1]]) for _ in range(300)]).astype(np.uint16)
+        stream.tofile(os.path.join(d, "pretrain.u16"))
+        stream[:5000].tofile(os.path.join(d, "val.u16"))
+        stream.tofile(os.path.join(d, "sft.u16"))
+        (np.arange(len(stream)) % 42 > 30).astype(np.uint8).tofile(os.path.join(d, "sft.loss.u8"))
+        json.dump({"special_ids": {"mask": 3}}, open(os.path.join(d, "meta.json"), "w"))
+        self.tok = os.path.join(self.tmp, "tokenizer.json")
+        json.dump({"model": {"vocab": {}}}, open(self.tok, "w"))
+
+    def run_stage(self, stage, run, *extra):
+        args = ["--stage", stage, "--data", self.data, "--run", os.path.join(self.tmp, run), "--preset", "tiny",
+                "--seq-len", "64", "--batch", "4", "--lr", "3e-3", "--lr-warmup", "2", "--eval-every", "10",
+                "--warmup-steps", "5", "--device", "cpu", *extra]
+        return train.main(args)
+
+    def test_ar_diffusion_sft_chain_learns_and_exports(self):
+        ar = self.run_stage("ar", "ar", "--max-steps", "30")
+        self.assertLess(ar["final_val_loss"], 6.0, "AR learns the repeated pattern (ln 16384 = 9.7)")
+        cpt = self.run_stage("diffusion", "cpt", "--init", os.path.join(self.tmp, "ar"), "--max-steps", "10")
+        out = os.path.join(self.tmp, "ckpt")
+        self.run_stage("sft", "sft", "--init", os.path.join(self.tmp, "cpt"), "--max-steps", "5",
+                       "--export", out, "--tokenizer", self.tok)
+        self.assertEqual(cpt["steps"], 10)
+        for f in ("config.json", "model.safetensors", "tokenizer.json", "diffcoder.json"):
+            self.assertTrue(os.path.exists(os.path.join(out, f)), f)
+        prov = json.load(open(os.path.join(out, "diffcoder.json")))["provenance"]
+        self.assertEqual([s["stage"] for s in prov["stages"]], ["ar", "diffusion", "sft"])
+        cfg = json.load(open(os.path.join(out, "config.json")))
+        self.assertEqual(cfg["model_type"], "llama")
+
+    def test_resume_continues_the_step_count(self):
+        self.run_stage("ar", "r", "--max-steps", "6")
+        s = self.run_stage("ar", "r", "--max-steps", "10", "--resume")
+        self.assertEqual(s["steps"], 10)
+        log = [json.loads(x) for x in open(os.path.join(self.tmp, "r", "log.jsonl"))]
+        self.assertEqual(log[0]["step"], 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
