@@ -83,6 +83,8 @@ def parse_args(argv=None):
     p.add_argument("--compile", action="store_true", help="torch.compile the model (CUDA, torch >= 2)")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--export", help="write a converter-ready checkpoint folder here at the end")
+    p.add_argument("--export-dtype", choices=["fp32", "bf16"], default="fp32")
+    p.add_argument("--shard-mb", type=float, default=0, help="split exported weights into files of at most this size")
     p.add_argument("--tokenizer", default="media/models/diffcoder-small/tokenizer.json")
     return p.parse_args(argv)
 
@@ -174,7 +176,9 @@ def load_weights(model, src: str):
     if os.path.exists(os.path.join(src, "ckpt.pt")):
         sd = torch.load(os.path.join(src, "ckpt.pt"), map_location="cpu")["model"]
     else:
-        sd = {k: v.float() for k, v in safetensors_io.load(os.path.join(src, "model.safetensors")).items()}
+        sd = {k: v.float() for k, v in safetensors_io.load_folder(src).items()}
+    if "lm_head.weight" not in sd and model.config.tie_word_embeddings:
+        sd["lm_head.weight"] = sd["model.embed_tokens.weight"]
     model.load_state_dict(sd)
 
 
@@ -191,15 +195,22 @@ def provenance_chain(init: str | None) -> list:
     return []
 
 
-def export(model, cfg: Config, out: str, tokenizer: str, provenance: dict):
-    """A checkpoint folder in the Hugging Face Llama layout plus our partial manifest."""
+def export(model, cfg: Config, out: str, tokenizer: str, provenance: dict, dtype: str = "fp32", shard_mb: float = 0):
+    """A checkpoint folder in the Hugging Face Llama layout plus our partial manifest.
+
+    bf16 and shards make it small enough to copy off a GPU machine; the converter reads either.
+    """
     os.makedirs(out, exist_ok=True)
-    tensors = {k: v.detach().float().cpu() for k, v in model.state_dict().items()}
+    torch_dtype = {"fp32": torch.float32, "bf16": torch.bfloat16}[dtype]
+    tensors = {k: v.detach().to(torch_dtype).cpu() for k, v in model.state_dict().items()}
     if cfg.tie_word_embeddings:
         tensors.pop("lm_head.weight", None)
-    safetensors_io.save(tensors, os.path.join(out, "model.safetensors"))
+    if shard_mb:
+        safetensors_io.save_sharded(tensors, out, int(shard_mb * 2**20))
+    else:
+        safetensors_io.save(tensors, os.path.join(out, "model.safetensors"))
     with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump(cfg.to_hf(bos_token_id=0, eos_token_id=1), f, indent=2)
+        json.dump(cfg.to_hf(bos_token_id=0, eos_token_id=1, torch_dtype={"fp32": "float32", "bf16": "bfloat16"}[dtype]), f, indent=2)
     shutil.copy(tokenizer, os.path.join(out, "tokenizer.json"))
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "diffcoder", "package-defaults.json")) as f:
@@ -358,7 +369,7 @@ def main(argv=None):
         json.dump(prov, f, indent=2)
     print(json.dumps(summary), flush=True)
     if a.export:
-        export(model, cfg, a.export, a.tokenizer, prov)
+        export(model, cfg, a.export, a.tokenizer, prov, a.export_dtype, a.shard_mb)
     return summary
 
 

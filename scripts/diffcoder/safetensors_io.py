@@ -5,6 +5,7 @@ Debian has no python3-safetensors; the format is small enough to handle here.
 from __future__ import annotations
 
 import json
+import os
 import struct
 
 import numpy as np
@@ -52,3 +53,39 @@ def load(path: str) -> dict[str, torch.Tensor]:
             t = torch.from_numpy(arr.copy())
             out[name] = t.view(torch.bfloat16) if info["dtype"] == "BF16" else t
         return out
+
+
+def save_sharded(tensors: dict[str, torch.Tensor], folder: str, max_bytes: int) -> list[str]:
+    """Hugging Face sharded layout: model-0000i-of-0000n.safetensors + model.safetensors.index.json."""
+    shards, cur, size = [], {}, 0
+    for name in sorted(tensors):
+        n = tensors[name].numel() * tensors[name].element_size()
+        if cur and size + n > max_bytes:
+            shards.append(cur)
+            cur, size = {}, 0
+        cur[name] = tensors[name]
+        size += n
+    shards.append(cur)
+    files, weight_map = [], {}
+    for i, shard in enumerate(shards):
+        fname = f"model-{i + 1:05d}-of-{len(shards):05d}.safetensors"
+        save(shard, os.path.join(folder, fname))
+        files.append(fname)
+        weight_map.update({k: fname for k in shard})
+    total = sum(t.numel() * t.element_size() for t in tensors.values())
+    with open(os.path.join(folder, "model.safetensors.index.json"), "w") as f:
+        json.dump({"metadata": {"total_size": total}, "weight_map": weight_map}, f, indent=2)
+    return files
+
+
+def load_folder(folder: str) -> dict[str, torch.Tensor]:
+    """All tensors of a checkpoint folder, single-file or sharded."""
+    single = os.path.join(folder, "model.safetensors")
+    if os.path.exists(single):
+        return load(single)
+    with open(os.path.join(folder, "model.safetensors.index.json")) as f:
+        files = sorted(set(json.load(f)["weight_map"].values()))
+    out = {}
+    for fname in files:
+        out.update(load(os.path.join(folder, fname)))
+    return out
