@@ -1,0 +1,199 @@
+/**
+ * The inline-completion pipeline, editor-agnostic (the VS Code adapter is src/features/inlineCompletion.ts):
+ *   cache (exact or typed-ahead) -> adaptive debounce -> prompt windows by token budget ->
+ *   single/multi-line decision -> newest-only scheduler -> engine -> post-processing filters -> cache.
+ * After a suggestion is accepted, what follows it is prefetched into the cache.
+ */
+import type { CancellationToken } from 'vscode-jsonrpc';
+import type { Engine } from '../client/types';
+import type { DecodingOptions, GenerateResult } from '../engine/protocol';
+import { CompletionCache } from './cache';
+import { buildWindows, type TokenCounter } from './context';
+import { AdaptiveDebounce } from './debounce';
+import { filterContextAt, postProcess } from './filters';
+import { isMultiline, type MultilineMode } from './multiline';
+import { LatestOnlyScheduler } from './scheduler';
+import { cacheKey } from './cache';
+
+export interface CompleterSettings {
+  multiline: MultilineMode;
+  prefixTokens: number;
+  suffixTokens: number;
+  maxNewTokens: number;
+  decoding?: DecodingOptions;
+  debounceMinMs: number;
+  debounceMaxMs: number;
+}
+
+/** What the editor hands the core: the document's text (with '\n' line breaks) and the cursor. */
+export interface CompletionInput {
+  text: string;
+  offset: number;
+  indentUnit: string;
+  tabSize: number;
+}
+
+export interface CompletionOutput {
+  /** Insert at the cursor, replacing `replaceRight` characters right of it. */
+  text: string;
+  replaceRight: number;
+  source: 'model' | 'cache' | 'prefetch';
+  multiline: boolean;
+}
+
+export interface CompleterEvents {
+  log?(message: string): void;
+  /** A model request finished (not from cache). */
+  result?(r: GenerateResult): void;
+  /** The number of requests in the worker changed (0 or 1). */
+  inFlight?(n: number): void;
+}
+
+/** Waits `ms`, or less if the token is cancelled; true when it was not cancelled. */
+function sleep(ms: number, token?: CancellationToken): Promise<boolean> {
+  if (ms <= 0) return Promise.resolve(!token?.isCancellationRequested);
+  return new Promise((resolve) => {
+    const sub = token?.onCancellationRequested(() => {
+      clearTimeout(timer);
+      sub?.dispose();
+      resolve(false);
+    });
+    const timer = setTimeout(() => {
+      sub?.dispose();
+      resolve(!token?.isCancellationRequested);
+    }, ms);
+  });
+}
+
+let nextId = 1;
+
+export class Completer {
+  readonly cache = new CompletionCache(256);
+  readonly scheduler = new LatestOnlyScheduler<GenerateResult>();
+  readonly debounce: AdaptiveDebounce;
+
+  constructor(
+    private readonly engine: Pick<Engine, 'complete'>,
+    private readonly counter: () => TokenCounter,
+    private readonly settings: () => CompleterSettings,
+    private readonly events: CompleterEvents = {},
+    now: () => number = Date.now,
+  ) {
+    this.debounce = new AdaptiveDebounce(() => {
+      const s = this.settings();
+      return { minMs: s.debounceMinMs, maxMs: s.debounceMaxMs };
+    }, now);
+    this.scheduler.onInFlightChange = (n) => this.events.inFlight?.(n);
+  }
+
+  /** A completion at the cursor, or undefined (nothing useful, superseded or cancelled). */
+  async provide(input: CompletionInput, token?: CancellationToken): Promise<CompletionOutput | undefined> {
+    const { text, offset } = input;
+    const prefix = text.slice(0, offset);
+    const suffix = text.slice(offset);
+    const lineStart = prefix.lastIndexOf('\n') + 1;
+    const nl = suffix.indexOf('\n');
+    const linePrefix = prefix.slice(lineStart);
+    const lineSuffix = nl < 0 ? suffix : suffix.slice(0, nl);
+    // Inside a word (`fo|o`) a suggestion is almost never wanted; don't spend an inference on it.
+    if (/^\w/.test(lineSuffix) && /\w$/.test(linePrefix)) return undefined;
+
+    const s = this.settings();
+    const multiline = isMultiline(s.multiline, linePrefix, lineSuffix);
+
+    const hit = this.cache.get(prefix, suffix);
+    if (hit) {
+      const out = this.finish(hit.text, input, multiline, 'cache');
+      if (out) {
+        this.events.log?.(`complete: served from cache (typed ahead ${hit.typedAhead} chars)`);
+        return out;
+      }
+    }
+
+    const delay = this.debounce.next();
+    if (!(await sleep(delay, token))) return undefined;
+    const raw = await this.request(input, multiline, token, 'complete');
+    if (raw === undefined) return undefined;
+    return this.finish(raw, input, multiline, 'model');
+  }
+
+  /**
+   * The user accepted `output` at `input`: ask now for what follows it, so the next suggestion is
+   * ready when the editor asks (the editor's request joins this one if it comes while it runs).
+   */
+  accepted(input: CompletionInput, output: CompletionOutput): void {
+    const text = input.text.slice(0, input.offset) + output.text + input.text.slice(input.offset + output.replaceRight);
+    const next: CompletionInput = { ...input, text, offset: input.offset + output.text.length };
+    const prefix = text.slice(0, next.offset);
+    const rest = text.slice(next.offset);
+    const lineStart = prefix.lastIndexOf('\n') + 1;
+    const nl = rest.indexOf('\n');
+    const multiline = isMultiline(this.settings().multiline, prefix.slice(lineStart), nl < 0 ? rest : rest.slice(0, nl));
+    void this.request(next, multiline, undefined, 'prefetch').catch(() => undefined);
+  }
+
+  /** Sends one request through the scheduler; stores the model's raw answer in the cache. */
+  private async request(
+    input: CompletionInput,
+    multiline: boolean,
+    token: CancellationToken | undefined,
+    kind: 'complete' | 'prefetch',
+  ): Promise<string | undefined> {
+    const s = this.settings();
+    const prefix = input.text.slice(0, input.offset);
+    const suffix = input.text.slice(input.offset);
+    const t0 = Date.now();
+    const windows = buildWindows(input.text, input.offset, { prefixTokens: s.prefixTokens, suffixTokens: s.suffixTokens }, this.counter());
+    const windowMs = Date.now() - t0;
+    const id = `c${nextId++}`;
+    const key = cacheKey(prefix, suffix) + (multiline ? '\u0001m' : '\u0001s');
+    let result: GenerateResult | undefined;
+    try {
+      result = await this.scheduler.run(
+        key,
+        (t) => {
+          this.events.log?.(`${kind} ${id} start: prefix ${windows.prefixTokens} tok, suffix ${windows.suffixTokens} tok, ${multiline ? 'multi' : 'single'}-line, windows ${windowMs} ms, in flight ${this.scheduler.inFlight}`);
+          return this.engine.complete(
+            {
+              requestId: id,
+              prefix: windows.prefix,
+              suffix: windows.suffix,
+              maxTokens: s.maxNewTokens,
+              singleLine: !multiline,
+              decoding: s.decoding,
+            },
+            t,
+          );
+        },
+        token,
+      );
+    } catch (e) {
+      if (token?.isCancellationRequested) return undefined;
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/cancel/i.test(msg)) {
+        this.events.log?.(`${kind} ${id} cancelled (${Date.now() - t0} ms)`);
+        return undefined;
+      }
+      throw e;
+    }
+    if (!result) return undefined; // overtaken before it started, or joined and then cancelled
+    this.events.log?.(
+      `${kind} ${id} done: ${result.tokens} tok in ${result.forwardPasses} forwards, ${result.ms} ms, stopped by ${result.stoppedBy}, ` +
+        `prompt ${result.promptTokens} tok (${result.reusedTokens} reused), total ${Date.now() - t0} ms`,
+    );
+    this.events.result?.(result);
+    if (result.stoppedBy === 'cancelled') return undefined;
+    this.cache.set(prefix, suffix, result.text);
+    return result.text;
+  }
+
+  private finish(raw: string, input: CompletionInput, multiline: boolean, source: CompletionOutput['source']): CompletionOutput | undefined {
+    const ctx = filterContextAt(input.text, input.offset, { multiline, indentUnit: input.indentUnit, tabSize: input.tabSize });
+    const { candidate, droppedBy } = postProcess(raw, ctx);
+    if (!candidate) {
+      if (source === 'model') this.events.log?.(`complete: dropped by ${droppedBy}: ${JSON.stringify(raw.slice(0, 80))}`);
+      return undefined;
+    }
+    return { text: candidate.text, replaceRight: candidate.replaceRight, source, multiline };
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Hunks of a proposed rewrite, for the inline diff: which original lines go, which new lines come.
+ * Computed with the `diff` library over lines. While the answer is still streaming, the original lines
+ * after the last matched line are "not reached yet" rather than removed (partial mode).
+ */
+import { diffArrays } from 'diff';
+
+export interface Hunk {
+  /** Index of the first original line this hunk replaces (or before which it inserts). */
+  origStart: number;
+  removed: string[];
+  added: string[];
+}
+
+export type HunkState = 'pending' | 'accepted' | 'rejected';
+
+export function splitLinesOf(text: string): string[] {
+  return text.length === 0 ? [] : text.replace(/\r\n?/g, '\n').split('\n');
+}
+
+export function computeHunks(original: string[], proposed: string[], opts: { partial?: boolean } = {}): Hunk[] {
+  const parts = diffArrays(original, proposed);
+  const hunks: Hunk[] = [];
+  let orig = 0;
+  let open: Hunk | undefined;
+  for (const p of parts) {
+    if (!p.added && !p.removed) {
+      open = undefined;
+      orig += p.value.length;
+      continue;
+    }
+    if (!open) {
+      open = { origStart: orig, removed: [], added: [] };
+      hunks.push(open);
+    }
+    if (p.removed) {
+      open.removed.push(...p.value);
+      orig += p.value.length;
+    } else {
+      open.added.push(...p.value);
+    }
+  }
+  if (opts.partial && hunks.length > 0) {
+    // A last hunk that runs to the end of the original: the answer has not got that far yet, so only
+    // as many original lines as it replaced so far count as removed.
+    const last = hunks[hunks.length - 1];
+    if (last.origStart + last.removed.length === original.length) {
+      last.removed = last.removed.slice(0, last.added.length);
+      if (last.removed.length === 0 && last.added.length === 0) hunks.pop();
+    }
+  }
+  return hunks;
+}
+
+export type LineKind = 'same' | 'removed' | 'added';
+
+export interface MergedLine {
+  text: string;
+  kind: LineKind;
+  /** The hunk a removed/added line belongs to. */
+  hunk?: number;
+}
+
+/**
+ * What the editor shows while a proposal is pending: the original lines, and after each pending
+ * hunk's removed lines (red) its added lines (green). Accepted hunks show only their new lines,
+ * rejected ones only their old lines.
+ */
+export function mergedView(original: string[], hunks: Hunk[], states: HunkState[]): MergedLine[] {
+  const out: MergedLine[] = [];
+  let orig = 0;
+  hunks.forEach((h, i) => {
+    while (orig < h.origStart) out.push({ text: original[orig++], kind: 'same' });
+    const state = states[i] ?? 'pending';
+    for (const line of h.removed) {
+      if (state === 'pending') out.push({ text: line, kind: 'removed', hunk: i });
+      else if (state === 'rejected') out.push({ text: line, kind: 'same' });
+    }
+    for (const line of h.added) {
+      if (state === 'pending') out.push({ text: line, kind: 'added', hunk: i });
+      else if (state === 'accepted') out.push({ text: line, kind: 'same' });
+    }
+    orig += h.removed.length;
+  });
+  while (orig < original.length) out.push({ text: original[orig++], kind: 'same' });
+  return out;
+}
+
+/** The final lines with each hunk taken or left as `take` says. */
+export function applyHunks(original: string[], hunks: Hunk[], take: (i: number) => boolean): string[] {
+  const out: string[] = [];
+  let orig = 0;
+  hunks.forEach((h, i) => {
+    while (orig < h.origStart) out.push(original[orig++]);
+    out.push(...(take(i) ? h.added : h.removed));
+    orig += h.removed.length;
+  });
+  while (orig < original.length) out.push(original[orig++]);
+  return out;
+}

@@ -1,0 +1,37 @@
+// A fake Engine for the completion core's tests: each request "runs" for `passMs` per forward pass and
+// checks its CancellationToken between passes, like the worker; it counts requests in flight.
+import type { CancellationToken } from 'vscode-jsonrpc';
+import type { CompleteParams, GenerateResult } from '../../src/engine/protocol';
+
+export class FakeEngine {
+  inFlight = 0;
+  maxInFlight = 0;
+  calls: CompleteParams[] = [];
+  cancelled = 0;
+  completed = 0;
+  constructor(
+    private readonly answer: (p: CompleteParams) => string,
+    private readonly passes = 5,
+    private readonly passMs = 10,
+  ) {}
+
+  async complete(params: CompleteParams, token?: CancellationToken): Promise<GenerateResult> {
+    this.calls.push(params);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      for (let i = 0; i < this.passes; i++) {
+        await new Promise((r) => setTimeout(r, this.passMs));
+        if (token?.isCancellationRequested) {
+          this.cancelled++;
+          throw Object.assign(new Error('Request cancelled'), { code: -32800 });
+        }
+      }
+      this.completed++;
+      const text = this.answer(params);
+      return { text, tokens: text.length, forwardPasses: this.passes, ms: this.passes * this.passMs, device: 'cpu', stoppedBy: 'eos', promptTokens: 10, reusedTokens: 0 };
+    } finally {
+      this.inFlight--;
+    }
+  }
+}

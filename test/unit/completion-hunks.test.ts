@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyHunks, computeHunks, mergedView } from '../../src/completion/hunks';
+
+const orig = ['def f(a, b):', '    x = a', '    y = b', '    return x + y'];
+
+test('hunks: one changed line', () => {
+  const h = computeHunks(orig, ['def f(a, b):', '    x = a', '    y = b * 2', '    return x + y']);
+  assert.deepEqual(h, [{ origStart: 2, removed: ['    y = b'], added: ['    y = b * 2'] }]);
+});
+
+test('hunks: insertions, deletions and two separate hunks', () => {
+  const h = computeHunks(orig, ['"""doc"""', 'def f(a, b):', '    x = a', '    return x + y']);
+  assert.deepEqual(h, [
+    { origStart: 0, removed: [], added: ['"""doc"""'] },
+    { origStart: 2, removed: ['    y = b'], added: [] },
+  ]);
+});
+
+test('hunks: identical text has none', () => {
+  assert.deepEqual(computeHunks(orig, orig), []);
+});
+
+test('hunks: partial answers do not mark the unreached tail as removed', () => {
+  const h = computeHunks(orig, ['def f(a: int, b: int):', '    x = a'], { partial: true });
+  assert.deepEqual(h, [{ origStart: 0, removed: ['def f(a, b):'], added: ['def f(a: int, b: int):'] }]);
+  assert.deepEqual(computeHunks(orig, ['def f(a, b):'], { partial: true }), []);
+});
+
+test('hunks: merged view shows removed then added lines of pending hunks', () => {
+  const h = computeHunks(orig, ['def f(a, b):', '    x = a', '    y = b * 2', '    return x + y']);
+  const m = mergedView(orig, h, ['pending']);
+  assert.deepEqual(m.map((l) => l.kind), ['same', 'same', 'removed', 'added', 'same']);
+  assert.deepEqual(mergedView(orig, h, ['rejected']).map((l) => l.text), orig);
+  assert.deepEqual(mergedView(orig, h, ['accepted']).map((l) => l.text), applyHunks(orig, h, () => true));
+});
+
+test('hunks: apply takes or leaves each hunk', () => {
+  const proposed = ['# header', 'def f(a, b):', '    x = a', '    return x + y'];
+  const h = computeHunks(orig, proposed);
+  assert.deepEqual(applyHunks(orig, h, () => true), proposed);
+  assert.deepEqual(applyHunks(orig, h, () => false), orig);
+  assert.deepEqual(applyHunks(orig, h, (i) => i === 0), ['# header', ...orig]);
+});
