@@ -1,0 +1,105 @@
+"""PyTorch reference outputs for a checkpoint folder, for the converter's parity tests.
+
+Given a checkpoint (config.json + safetensors, sharded or not) and a JSON request
+  {"prefix_ids": [...], "prefix_positions": [...]?, "ids": [...], "positions": [...]?, "block_size": 4}
+runs model.py's LlamaForDiffusion in float32:
+  1. the prefix alone with a block-causal mask -> past K/V (skipped when there is no prefix);
+  2. the query ids against that past with the block-causal mask over (prefix ++ query) positions;
+and writes every tensor involved as raw little-endian files plus meta.json:
+  {"tensors": {name: {"dtype": "float32"|"int64", "shape": [...], "file": "name.bin"}}}
+names: input_ids, position_ids, attention_mask, past_key_values.{i}.key|value, logits, present.{i}.key|value.
+
+  python3 -m scripts.diffcoder.reference_outputs --checkpoint build/ck/tiny --request req.json --out build/ref/tiny
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+from .masks import block_causal
+from .model import Config, LlamaForDiffusion
+from . import safetensors_io
+
+
+def load_checkpoint(path: str) -> LlamaForDiffusion:
+    with open(os.path.join(path, "config.json")) as f:
+        hf = json.load(f)
+    c = Config.from_hf(hf)
+    if hf.get("head_dim", c.head_dim) != c.head_dim:
+        raise SystemExit("model.py derives head_dim = hidden_size / num_attention_heads; this checkpoint differs")
+    model = LlamaForDiffusion(c)
+    state = {}
+    for f in sorted(os.listdir(path)):
+        if f.endswith(".safetensors"):
+            state.update(safetensors_io.load(os.path.join(path, f)))
+    state = {k: v.float() for k, v in state.items()}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    missing = [m for m in missing if not (c.tie_word_embeddings and m == "lm_head.weight")]
+    if missing or unexpected:
+        raise SystemExit(f"checkpoint mismatch: missing {missing}, unexpected {unexpected}")
+    return model.float().eval()
+
+
+def run(model: LlamaForDiffusion, req: dict) -> dict[str, torch.Tensor]:
+    bs = int(req.get("block_size", 4))
+    pre = list(req.get("prefix_ids", []))
+    pre_pos = list(req.get("prefix_positions", range(len(pre))))
+    ids = list(req["ids"])
+    pos = list(req.get("positions", range(len(pre), len(pre) + len(ids))))
+    c = model.config
+    out: dict[str, torch.Tensor] = {}
+    with torch.no_grad():
+        if pre:
+            pp = torch.tensor(pre_pos)
+            _, past = model(torch.tensor([pre]), pp[None], block_causal(pp, pp, bs))
+        else:
+            empty = torch.zeros(1, c.num_key_value_heads, 0, c.head_dim)
+            past = [(empty, empty) for _ in range(c.num_hidden_layers)]
+        q = torch.tensor(pos)
+        mask = block_causal(q, torch.cat([torch.tensor(pre_pos, dtype=torch.long), q]), bs)
+        logits, presents = model(torch.tensor([ids]), q[None], mask, past)
+    out["input_ids"] = torch.tensor([ids])
+    out["position_ids"] = q[None]
+    out["attention_mask"] = mask
+    for i, (k, v) in enumerate(past):
+        out[f"past_key_values.{i}.key"], out[f"past_key_values.{i}.value"] = k, v
+    out["logits"] = logits
+    for i, (k, v) in enumerate(presents):
+        out[f"present.{i}.key"], out[f"present.{i}.value"] = k, v
+    return out
+
+
+def write(out_dir: str, tensors: dict[str, torch.Tensor]) -> None:
+    os.makedirs(out_dir, exist_ok=True)
+    meta = {}
+    for name, t in tensors.items():
+        arr = t.detach().cpu().numpy()
+        arr = arr.astype("<i8") if arr.dtype.kind in "iu" else arr.astype("<f4")
+        fname = name + ".bin"
+        arr.tofile(os.path.join(out_dir, fname))
+        meta[name] = {"dtype": "int64" if arr.dtype.kind == "i" else "float32", "shape": list(arr.shape), "file": fname}
+    with open(os.path.join(out_dir, "meta.json"), "w") as f:
+        json.dump({"tensors": meta}, f, indent=1)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--request", required=True, help="JSON file (or inline JSON)")
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(2)
+    torch.set_flush_denormal(True)
+    req = json.loads(a.request) if a.request.lstrip().startswith("{") else json.load(open(a.request))
+    write(a.out, run(load_checkpoint(a.checkpoint), req))
+    print(a.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+/**
+ * convertCheckpoint: a Hugging Face Llama checkpoint folder -> a DiffCoder model package
+ * (model.onnx [+ model.onnx.data], tokenizer.json, diffcoder.json).
+ *
+ * Weights stream tensor by tensor, slab by slab, from the safetensors files into model.onnx.data, so
+ * memory stays near one slab (plus the graph) whatever the checkpoint size. Everything is written into
+ * a temp folder beside outDir, verified, then renamed into place.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Manifest } from '../engine/package/manifest';
+import { Checkpoint } from './checkpoint/checkpoint';
+import { ConvertError } from './errors';
+import { buildLlamaGraph, DEFAULT_VARIANT, type GraphVariant } from './llama/graph';
+import type { SlabHook, WeightFormat } from './llama/weights';
+import { IR_VERSION, onnx } from './onnx/proto';
+import { WeightStore } from './onnx/weight-store';
+import { commitDir, hashFile, makeTempDir } from './package/files';
+import { buildManifest, type PartialManifest } from './package/manifest-builder';
+import { readTokenizerFiles } from './package/tokenizer-files';
+import { verifyPackage } from './verify';
+
+export type { WeightFormat };
+
+export interface ConvertOptions {
+  weights: WeightFormat;
+  /** int4 quantization block (MatMulNBits block_size); default 32. */
+  int4BlockSize?: number;
+  /** Token embedding format; 'auto' (default): see embeddingFormat(). */
+  embeddings?: WeightFormat | 'auto';
+  /** Output layer format; 'auto' (default) = the weights' format. */
+  head?: WeightFormat | 'auto';
+  onProgress?: (fraction: number, message: string) => void;
+  signal?: AbortSignal;
+  /** Package name/version (default: the partial manifest's, else the source folder's name / 1.0.0). */
+  name?: string;
+  version?: string;
+  /** Load the result in onnxruntime and run one token (default: when the weights are under 2 GiB). */
+  verifySession?: boolean;
+  /** Weights above this many bytes go to model.onnx.data (default 512 MiB); below, one model.onnx. */
+  externalDataThreshold?: number;
+  /** Graph choices (benchmarks); defaults are the measured best. */
+  graph?: Partial<GraphVariant>;
+  /** MatMulNBits accuracy_level for int4 (default 4: int8 activations). */
+  int4AccuracyLevel?: number;
+}
+
+export const MODEL_FILE = 'model.onnx';
+export const DATA_FILE = 'model.onnx.data';
+export const TOKENIZER_FILE = 'tokenizer.json';
+export const MANIFEST_FILE = 'diffcoder.json';
+const SLAB_BYTES = 64 << 20;
+
+/**
+ * Quantized packages quantize the embedding table too (int8 rows, or int4 blocks via
+ * GatherBlockQuantized): it is a third of a small model's bytes and a lookup loses nothing measurable.
+ */
+export function embeddingFormat(weights: WeightFormat): WeightFormat {
+  return weights;
+}
+
+export async function convertCheckpoint(srcDir: string, outDir: string, opts: ConvertOptions): Promise<Manifest> {
+  const progress = opts.onProgress ?? (() => {});
+  const checkAbort = () => {
+    if (opts.signal?.aborted) throw new ConvertError('conversion cancelled');
+  };
+  if (!['fp32', 'fp16', 'int8', 'int4'].includes(opts.weights)) throw new ConvertError(`unknown weights format ${JSON.stringify(opts.weights)} (fp32 | fp16 | int8 | int4)`);
+  const blockSize = opts.int4BlockSize ?? 32;
+  if (blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) throw new ConvertError(`int4BlockSize must be a power of two >= 16, got ${blockSize}`);
+
+  progress(0, `reading ${srcDir}`);
+  const ck = Checkpoint.open(srcDir);
+  let tmp: string | undefined;
+  try {
+    const tokenizer = readTokenizerFiles(srcDir);
+    const partial = readPartial(srcDir);
+    const embeddings = opts.embeddings && opts.embeddings !== 'auto' ? opts.embeddings : embeddingFormat(opts.weights);
+    const head = opts.head && opts.head !== 'auto' ? opts.head : opts.weights;
+    const variant: GraphVariant = { ...DEFAULT_VARIANT, ...(opts.graph ?? {}) };
+    const weights: Manifest['weights'] = { dtype: opts.weights, ...(opts.weights === 'int4' ? { blockSize } : {}) };
+    // Built (and so validated) before any heavy work: a bad tokenizer or partial fails in milliseconds.
+    const manifest = buildManifest({
+      srcDir,
+      architecture: ck.architecture,
+      config: ck.config,
+      tokenizer,
+      partial,
+      weights,
+      name: opts.name,
+      version: opts.version,
+      converter: { weights: opts.weights, embeddings, head, sourceDtypes: ck.dtypes(), graph: variant, int4: opts.weights === 'int4' || embeddings === 'int4' || head === 'int4' ? { blockSize, accuracyLevel: opts.int4AccuracyLevel ?? 4 } : undefined },
+    }) as Manifest;
+
+    tmp = makeTempDir(outDir);
+    let onSlab: SlabHook = async () => {};
+    const store = new WeightStore(path.join(tmp, DATA_FILE), DATA_FILE);
+    const { graph, jobs } = buildLlamaGraph(ck.architecture, store, {
+      weights: opts.weights,
+      embeddings,
+      head,
+      int4: { blockSize, accuracyLevel: opts.int4AccuracyLevel ?? 4 },
+      variant,
+      slabBytes: SLAB_BYTES,
+      onSlab: (bytes) => onSlab(bytes),
+    });
+
+    // Stream the weights. Progress 0.02..0.9 follows checkpoint bytes read.
+    const total = jobs.reduce((s, j) => s + j.sources.reduce((t, n) => t + ck.tensor(n).info.bytes, 0), 0);
+    let done = 0;
+    let lastYield = Date.now();
+    let label = '';
+    onSlab = async (bytes: number) => {
+      done += bytes;
+      checkAbort();
+      if (Date.now() - lastYield > 100) {
+        progress(0.02 + 0.88 * (done / total), label);
+        await new Promise((r) => setImmediate(r)); // let cancellation and progress reach the caller
+        lastYield = Date.now();
+      }
+    };
+    store.open();
+    for (const job of jobs) {
+      label = `converting ${job.label}`;
+      await job.run(ck, store);
+    }
+    store.sync();
+
+    progress(0.9, 'writing model.onnx');
+    const external = store.totalBytes > (opts.externalDataThreshold ?? 512 << 20);
+    const weightProtos = external ? store.externalProtos() : store.inlineProtos();
+    store.close();
+    if (!external) fs.rmSync(path.join(tmp, DATA_FILE));
+    const model: onnx.IModelProto = {
+      irVersion: IR_VERSION,
+      opsetImport: graph.opsetImports(),
+      producerName: 'diffcoder-convert',
+      producerVersion: '1',
+      graph: {
+        name: manifest.name,
+        node: graph.nodes,
+        initializer: [...graph.initializers, ...weightProtos],
+        input: graph.inputs,
+        output: graph.outputs,
+      },
+    };
+    writeFileSynced(path.join(tmp, MODEL_FILE), onnx.ModelProto.encode(model).finish());
+    checkAbort();
+    fs.writeFileSync(path.join(tmp, TOKENIZER_FILE), tokenizer.json);
+
+    progress(0.93, 'hashing files');
+    for (const f of [MODEL_FILE, ...(external ? [DATA_FILE] : []), TOKENIZER_FILE]) manifest.files[f] = await hashFile(path.join(tmp, f), opts.signal);
+    writeFileSynced(path.join(tmp, MANIFEST_FILE), Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
+
+    const session = opts.verifySession ?? store.totalBytes < 2 * 1024 ** 3;
+    progress(0.96, session ? 'verifying (re-reading files, loading the model in onnxruntime)' : 'verifying (re-reading files)');
+    await verifyPackage(tmp, manifest, { session, signal: opts.signal });
+    checkAbort();
+    commitDir(tmp, outDir);
+    tmp = undefined;
+    progress(1, `wrote ${outDir}`);
+    return manifest;
+  } finally {
+    ck.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function readPartial(dir: string): PartialManifest | undefined {
+  const file = path.join(dir, MANIFEST_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConvertError(`${MANIFEST_FILE} in the checkpoint folder is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function writeFileSynced(file: string, data: Uint8Array): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let done = 0;
+    while (done < data.byteLength) done += fs.writeSync(fd, data, done, data.byteLength - done);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
