@@ -1,0 +1,68 @@
+/**
+ * Creates the onnxruntime InferenceSession, trying execution providers in the configured order.
+ * onnxruntime-node THROWS when a provider cannot load (no silent fallback): each failure is caught,
+ * recorded (ModelInfo.fallback) and the next provider tried; cpu is always the last resort.
+ */
+import * as ort from 'onnxruntime-node';
+
+/** Providers the engine knows, in the default order of preference. */
+export const KNOWN_PROVIDERS = ['cuda', 'dml', 'webgpu', 'coreml', 'cpu'] as const;
+
+export interface SessionChoice {
+  session: ort.InferenceSession;
+  /** The provider the session runs on. */
+  device: string;
+  /** One line per provider that was tried and failed, with onnxruntime's reason. */
+  fallback: string[];
+}
+
+export interface SessionOptions {
+  providers?: string[];
+  /** Intra-op threads; 0 or undefined = onnxruntime's default (one per physical core). */
+  threads?: number;
+}
+
+/** The order to try: the configured one, unknown names dropped (and reported), cpu last. */
+export function providerOrder(wanted: string[] | undefined, fallback: string[]): string[] {
+  const order: string[] = [];
+  for (const raw of wanted ?? ['cpu']) {
+    const p = raw.trim().toLowerCase();
+    if (!(KNOWN_PROVIDERS as readonly string[]).includes(p)) {
+      fallback.push(`${raw}: unknown execution provider (known: ${KNOWN_PROVIDERS.join(', ')})`);
+    } else if (!order.includes(p)) {
+      order.push(p);
+    }
+  }
+  if (!order.includes('cpu')) order.push('cpu');
+  return order.slice(0, order.indexOf('cpu') + 1);
+}
+
+export async function createSession(modelFile: string, opt: SessionOptions): Promise<SessionChoice> {
+  // onnxruntime logs a provider that fails to load to stderr before it throws; that failure is reported
+  // through `fallback`, and real errors surface as exceptions. DIFFCODER_ORT_LOG_LEVEL=warning to see all.
+  ort.env.logLevel = (process.env.DIFFCODER_ORT_LOG_LEVEL as typeof ort.env.logLevel) ?? 'fatal';
+  const fallback: string[] = [];
+  const order = providerOrder(opt.providers, fallback);
+  let lastError: unknown;
+  for (const device of order) {
+    try {
+      const session = await ort.InferenceSession.create(modelFile, {
+        executionProviders: [device],
+        intraOpNumThreads: opt.threads && opt.threads > 0 ? opt.threads : undefined,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+      });
+      return { session, device, fallback };
+    } catch (e) {
+      lastError = e;
+      fallback.push(`${device}: ${firstLine(e)}`);
+    }
+  }
+  throw Object.assign(new Error(`model.onnx does not load on any execution provider: ${fallback.join('; ')}`), { cause: lastError, fallback });
+}
+
+function firstLine(e: unknown): string {
+  const s = e instanceof Error ? e.message : String(e);
+  return s.split('\n')[0].slice(0, 300);
+}

@@ -1,0 +1,101 @@
+/**
+ * The sampler's BlockModel over an onnxruntime session of a model package's model.onnx.
+ *
+ * One forward = one session.run over consecutive positions with a block-causal additive mask against
+ * the past K/V. Only the outputs a pass needs are fetched: onnxruntime then skips the nodes nothing
+ * fetched depends on, so a prefill (no logits) never runs the [T, vocab] output projection
+ * (measured: 512 tokens, 16k vocab, 126 ms without logits vs 187 ms with).
+ */
+import * as ort from 'onnxruntime-node';
+import type { Architecture } from '../package/manifest';
+import type { BlockModel, ForwardRequest, ForwardResult, KvCache } from '../sampler';
+
+/** Large finite negative for hidden positions (never -inf: NaN rows in half precision). */
+export const MASK_NEG = -1e9;
+
+/** K/V of positions [0, length) as onnxruntime tensors [1, kvHeads, length, headDim], per layer. */
+export class OrtKvCache implements KvCache {
+  constructor(
+    readonly length: number,
+    readonly keys: ort.Tensor[],
+    readonly values: ort.Tensor[],
+  ) {}
+
+  truncate(n: number): OrtKvCache {
+    if (n === this.length) return this;
+    if (n > this.length) throw new Error(`cannot grow a KV cache by truncating (${this.length} -> ${n})`);
+    return new OrtKvCache(n, this.keys.map((t) => slicePositions(t, n)), this.values.map((t) => slicePositions(t, n)));
+  }
+}
+
+/** The first n positions of a [1, H, S, D] tensor (a copy: each head's rows are contiguous). */
+export function slicePositions(t: ort.Tensor, n: number): ort.Tensor {
+  const [, H, S, D] = t.dims;
+  if (n === S) return t;
+  const src = t.data as Float32Array;
+  const out = new Float32Array(H * n * D);
+  for (let h = 0; h < H; h++) out.set(src.subarray(h * S * D, h * S * D + n * D), h * n * D);
+  return new ort.Tensor('float32', out, [1, H, n, D]);
+}
+
+/** [1,1,T,P+T] additive mask: a query sees every key in its own block or an earlier one. */
+export function blockCausalMask(start: number, T: number, blockSize: number): ort.Tensor {
+  const K = start + T;
+  const data = new Float32Array(T * K);
+  for (let q = 0; q < T; q++) {
+    const lastVisible = (Math.floor((start + q) / blockSize) + 1) * blockSize; // exclusive
+    if (lastVisible < K) data.fill(MASK_NEG, q * K + lastVisible, (q + 1) * K);
+  }
+  return new ort.Tensor('float32', data, [1, 1, T, K]);
+}
+
+const int64 = (xs: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(xs, (v) => BigInt(v))), dims);
+
+export class OnnxBlockModel implements BlockModel {
+  readonly vocabSize: number;
+  private readonly presentNames: string[] = [];
+  private readonly emptyPast: ort.Tensor;
+
+  constructor(readonly session: ort.InferenceSession, private readonly arch: Architecture) {
+    this.vocabSize = arch.vocabSize;
+    for (let i = 0; i < arch.numLayers; i++) this.presentNames.push(`present.${i}.key`, `present.${i}.value`);
+    this.emptyPast = new ort.Tensor('float32', new Float32Array(0), [1, arch.numKvHeads, 0, arch.headDim]);
+  }
+
+  async forward(req: ForwardRequest): Promise<ForwardResult> {
+    const T = req.ids.length;
+    const start = req.start;
+    const past = req.past as OrtKvCache | null;
+    if ((past?.length ?? 0) !== start) throw new Error(`KV cache holds ${past?.length ?? 0} positions, the pass starts at ${start}`);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: int64(req.ids, [1, T]),
+      position_ids: int64(Array.from({ length: T }, (_, i) => start + i), [1, T]),
+      attention_mask: blockCausalMask(start, T, req.blockSize),
+    };
+    for (let i = 0; i < this.arch.numLayers; i++) {
+      feeds[`past_key_values.${i}.key`] = past ? past.keys[i] : this.emptyPast;
+      feeds[`past_key_values.${i}.value`] = past ? past.values[i] : this.emptyPast;
+    }
+    const wantLogits = req.logitsFrom < T;
+    const fetches = [...(wantLogits ? ['logits'] : []), ...(req.keep > 0 ? this.presentNames : [])];
+    const out = await this.session.run(feeds, fetches);
+
+    let logits: Float32Array = new Float32Array(0);
+    if (wantLogits) {
+      const all = out.logits.data as Float32Array;
+      logits = req.logitsFrom === 0 ? all : all.subarray(req.logitsFrom * this.vocabSize);
+    }
+    let cache: OrtKvCache | null = null;
+    if (req.keep > 0) {
+      const n = start + req.keep;
+      const keys: ort.Tensor[] = [];
+      const values: ort.Tensor[] = [];
+      for (let i = 0; i < this.arch.numLayers; i++) {
+        keys.push(slicePositions(out[`present.${i}.key`], n));
+        values.push(slicePositions(out[`present.${i}.value`], n));
+      }
+      cache = new OrtKvCache(n, keys, values);
+    }
+    return { logits, cache };
+  }
+}

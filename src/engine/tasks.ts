@@ -1,0 +1,148 @@
+/**
+ * What the worker's requests do with a loaded model: build the prompt (src/engine/prompts.ts), fit it
+ * into the context, run the sampler, turn tokens into the answer's text.
+ */
+import type { CancellationToken } from 'vscode-jsonrpc';
+import { fitFimPrompt, promptRoom } from './clipContext';
+import type { LoadedModel } from './loadedModel';
+import { editPrompt } from './prompts';
+import type { CompleteParams, DecodingOptions, EditParams, FillParams, FillResult, GenerateResult, StopReason } from './protocol';
+import { badRequest } from './requestError';
+import { generate, type DecodeOptions } from './sampler';
+
+export interface TaskHooks {
+  token?: CancellationToken;
+  /** The answer so far, after each committed block. */
+  onBlock?: (text: string, tokens: number) => void;
+}
+
+export async function complete(lm: LoadedModel, params: CompleteParams, hooks: TaskHooks = {}): Promise<GenerateResult> {
+  checkString(params.prefix, 'prefix');
+  checkString(params.suffix, 'suffix');
+  const opt = decodeOptions(lm, params.maxTokens, params.decoding);
+  if (hooks.token?.isCancellationRequested) return cancelled(lm);
+  const { ids } = fitFimPrompt(lm.tokenizer, lm.manifest, params.prefix, params.suffix, promptRoom(lm.manifest, opt.maxNewTokens));
+  // Single-line: the sampler stops at a token holding a line break; the text ends before the break.
+  const stop = params.singleLine ? lm.tokenizer.newlineTokenIds() : undefined;
+  const text = (tokens: number[]) => {
+    const s = lm.tokenizer.decode(tokens);
+    return params.singleLine ? s.split(/\r?\n/, 1)[0] : s;
+  };
+  return run(lm, ids, opt, stop, text, hooks);
+}
+
+/** Holes are filled left to right; each fill is context for the next; later markers are left out. */
+export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks = {}): Promise<FillResult> {
+  checkString(params.text, 'text');
+  if (!Array.isArray(params.holes)) throw badRequest('holes must be an array of {offset, length}');
+  const order = params.holes.map((h, i) => ({ ...h, i })).sort((a, b) => a.offset - b.offset);
+  let end = 0;
+  for (const h of order) {
+    if (!Number.isInteger(h.offset) || !Number.isInteger(h.length) || h.length < 0 || h.offset < end || h.offset + h.length > params.text.length) {
+      throw badRequest(`hole ${h.i} {offset: ${h.offset}, length: ${h.length}} is out of range or overlaps another (text has ${params.text.length} characters)`);
+    }
+    end = h.offset + h.length;
+  }
+  const fills: GenerateResult[] = new Array(order.length);
+  let done = ''; // text up to the current hole, earlier holes filled
+  let from = 0;
+  for (let k = 0; k < order.length; k++) {
+    const h = order[k];
+    done += params.text.slice(from, h.offset);
+    let suffix = params.text.slice(h.offset + h.length, order[k + 1]?.offset ?? params.text.length);
+    for (let j = k + 1; j < order.length; j++) suffix += params.text.slice(order[j].offset + order[j].length, order[j + 1]?.offset ?? params.text.length);
+    const r = await complete(lm, { prefix: done, suffix, maxTokens: params.maxTokens, decoding: params.decoding }, hooks);
+    fills[h.i] = r;
+    done += r.text;
+    from = h.offset + h.length;
+  }
+  return { fills, text: done + params.text.slice(from) };
+}
+
+export async function edit(lm: LoadedModel, params: EditParams, hooks: TaskHooks = {}): Promise<GenerateResult> {
+  checkString(params.instruction, 'instruction');
+  checkString(params.code, 'code');
+  const opt = decodeOptions(lm, params.maxTokens, params.decoding);
+  if (hooks.token?.isCancellationRequested) return cancelled(lm);
+  const ids = editPrompt(lm.tokenizer, lm.manifest, { instruction: params.instruction, code: params.code, language: params.language });
+  const room = promptRoom(lm.manifest, opt.maxNewTokens);
+  if (ids.length > room) {
+    throw badRequest(`the edit prompt is ${ids.length} tokens; with maxTokens ${opt.maxNewTokens} the model's context (${lm.info.maxPositions} positions) leaves room for ${room}: select less code`);
+  }
+  const strip = lm.manifest.prompts.edit.stripFences === true;
+  const text = (tokens: number[]) => {
+    const s = lm.tokenizer.decode(tokens);
+    return strip ? stripFences(s) : s;
+  };
+  return run(lm, ids, opt, undefined, text, hooks);
+}
+
+async function run(
+  lm: LoadedModel,
+  prompt: number[],
+  opt: DecodeOptions,
+  stop: ReadonlySet<number> | undefined,
+  text: (tokens: number[]) => string,
+  hooks: TaskHooks,
+): Promise<GenerateResult> {
+  const t0 = performance.now();
+  const r = await generate(lm.model, prompt, opt, { ...lm.special, stop }, {
+    cache: lm.promptCache,
+    token: hooks.token,
+    onBlock: hooks.onBlock && ((tokens) => hooks.onBlock!(text(tokens), tokens.length)),
+  });
+  return {
+    text: text(r.tokens),
+    tokens: r.tokens.length,
+    forwardPasses: r.forwardPasses,
+    ms: Math.round((performance.now() - t0) * 10) / 10,
+    device: lm.info.device,
+    stoppedBy: r.stoppedBy,
+    promptTokens: r.promptTokens,
+    reusedTokens: r.reusedTokens,
+  };
+}
+
+export function cancelled(lm: LoadedModel | undefined, why: StopReason = 'cancelled'): GenerateResult {
+  return { text: '', tokens: 0, forwardPasses: 0, ms: 0, device: lm?.info.device ?? '', stoppedBy: why, promptTokens: 0, reusedTokens: 0 };
+}
+
+/** Package defaults overridden by the request; every value checked. */
+export function decodeOptions(lm: LoadedModel, maxTokens: unknown, d: DecodingOptions = {}): DecodeOptions {
+  const m = lm.manifest;
+  const most = Math.floor(m.architecture.maxPositions / 2);
+  if (!Number.isInteger(maxTokens) || (maxTokens as number) < 1 || (maxTokens as number) > most) {
+    throw badRequest(`maxTokens must be an integer in [1, ${most}] (is ${JSON.stringify(maxTokens)})`);
+  }
+  if (typeof d !== 'object' || d === null) throw badRequest('decoding must be an object');
+  const o: DecodeOptions = {
+    blockSize: m.blockSize,
+    maxNewTokens: maxTokens as number,
+    mode: d.mode ?? m.decoding.mode,
+    threshold: d.threshold ?? m.decoding.threshold,
+    stepsPerBlock: d.stepsPerBlock ?? m.decoding.stepsPerBlock,
+    temperature: d.temperature ?? m.decoding.temperature,
+    seed: d.seed ?? 0,
+    maxPositions: m.architecture.maxPositions,
+  };
+  if (o.mode !== 'threshold' && o.mode !== 'fixed') throw badRequest(`decoding.mode must be "threshold" or "fixed" (is ${JSON.stringify(o.mode)})`);
+  if (!(typeof o.threshold === 'number' && o.threshold > 0 && o.threshold <= 1)) throw badRequest(`decoding.threshold must be in (0, 1] (is ${JSON.stringify(o.threshold)})`);
+  if (!(Number.isInteger(o.stepsPerBlock) && o.stepsPerBlock >= 1)) throw badRequest(`decoding.stepsPerBlock must be an integer >= 1 (is ${JSON.stringify(o.stepsPerBlock)})`);
+  if (!(typeof o.temperature === 'number' && o.temperature >= 0 && Number.isFinite(o.temperature))) throw badRequest(`decoding.temperature must be >= 0 (is ${JSON.stringify(o.temperature)})`);
+  if (!Number.isInteger(o.seed)) throw badRequest(`decoding.seed must be an integer (is ${JSON.stringify(o.seed)})`);
+  return o;
+}
+
+function checkString(v: unknown, name: string): void {
+  if (typeof v !== 'string') throw badRequest(`${name} must be a string (is ${v === undefined ? 'missing' : typeof v})`);
+}
+
+/** The code inside a ``` fence when the answer is fenced (opening line optional: the prompt may hold it). */
+export function stripFences(s: string): string {
+  let out = s;
+  const open = /^\s*```[^\n]*\n/.exec(out);
+  if (open) out = out.slice(open[0].length);
+  const close = out.search(/(^|\n)```/);
+  if (close >= 0) out = out.slice(0, close + (out[close] === '\n' ? 1 : 0));
+  return out;
+}
