@@ -1,0 +1,78 @@
+"""Decode prompts (token ids) with the reference sampler (sampler.py) on a checkpoint's weights.
+
+The TypeScript engine's parity test (test/engine/parity.test.ts) and `diffcoder bench` drive it: one
+JSON request per stdin line, one JSON result per stdout line, so one Python start serves many prompts.
+
+  request: {"prompt": [ids], "max_new_tokens": 32, "mode": "threshold"|"fixed", "threshold": 0.9,
+            "steps_per_block": 4, "temperature": 0, "seed": 0, "stop_ids": [ids]}   (all but prompt optional)
+  result:  {"tokens": [ids], "forward_passes": n, "stopped_by": "eos"|"stop"|"budget", "ms": wall ms}
+
+Special tokens come from the model package's diffcoder.json and tokenizer.json, as the engine reads
+them: the mask and every special token but EOS are never emitted.
+
+  python3 -m scripts.diffcoder.decode_reference --checkpoint build/ck/tiny --package build/pkg/tiny < req.jsonl
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+
+from .reference_outputs import load_checkpoint
+from .sampler import DecodeOptions, ReferenceSampler
+
+
+def special_ids(package: str) -> tuple[dict, list[int]]:
+    with open(os.path.join(package, "diffcoder.json")) as f:
+        manifest = json.load(f)
+    with open(os.path.join(package, "tokenizer.json")) as f:
+        tok = json.load(f)
+    st = manifest["specialTokens"]
+    suppress = {t["id"] for t in tok.get("added_tokens", []) if t.get("special")}
+    suppress |= {v for v in st.values() if isinstance(v, int)}
+    suppress.discard(st["eos"])
+    return manifest, sorted(suppress)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--checkpoint", required=True, help="config.json + *.safetensors")
+    ap.add_argument("--package", required=True, help="model package folder (diffcoder.json, tokenizer.json)")
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    torch.set_flush_denormal(True)
+    manifest, suppress = special_ids(a.package)
+    st = manifest["specialTokens"]
+    model = load_checkpoint(a.checkpoint)
+    d = manifest["decoding"]
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        opt = DecodeOptions(
+            block_size=manifest["blockSize"],
+            max_new_tokens=int(req.get("max_new_tokens", 32)),
+            mode=req.get("mode", d["mode"]),
+            threshold=float(req.get("threshold", d["threshold"])),
+            steps_per_block=int(req.get("steps_per_block", d["stepsPerBlock"])),
+            temperature=float(req.get("temperature", d["temperature"])),
+            seed=int(req.get("seed", 0)),
+        )
+        sampler = ReferenceSampler(model, mask_id=st["mask"], eos_id=st["eos"], suppress_ids=suppress,
+                                   stop_ids=set(req.get("stop_ids", [])))
+        t0 = time.perf_counter()
+        r = sampler.generate(list(req["prompt"]), opt)
+        ms = (time.perf_counter() - t0) * 1000
+        print(json.dumps({"tokens": r.tokens, "forward_passes": r.forward_passes, "stopped_by": r.stopped_by,
+                          "ms": round(ms, 2)}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
