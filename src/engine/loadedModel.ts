@@ -54,6 +54,14 @@ export class LoadedModel {
       p.throwIfAny(pkg.dir);
     }
     const m = pkg.manifest;
+    const model = new OnnxBlockModel(session, m.architecture);
+    progress?.('warming up');
+    try {
+      await model.warmUp(m.specialTokens.bos);
+    } catch (e) {
+      await session.release();
+      throw new PackageError(pkg.dir, [{ kind: 'bad-model', where: 'model.onnx', message: (e as Error).message }]);
+    }
     const info: ModelInfo = {
       name: m.name,
       version: m.version,
@@ -66,7 +74,7 @@ export class LoadedModel {
       weights: m.weights.dtype,
       loadMs: Date.now() - t0,
     };
-    return new LoadedModel(info, m, pkg.tokenizer, new OnnxBlockModel(session, m.architecture), session);
+    return new LoadedModel(info, m, pkg.tokenizer, model, session);
   }
 
   /** For tests: the same engine over any BlockModel (e.g. a fake forward). */

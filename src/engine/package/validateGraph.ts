@@ -27,6 +27,9 @@ export function expectedInputs(a: Architecture): Map<string, Want> {
     ['input_ids', { type: 'int64', shape: [1, null] }],
     ['position_ids', { type: 'int64', shape: [1, null] }],
     ['attention_mask', { type: 'float32', shape: [1, 1, null, null] }],
+    // The converter's optional input: logits for the last N positions only (0 = all). onnxruntime lists
+    // it only when it has no default.
+    ['logits_keep', { type: 'int64', shape: [1], optional: true }],
   ]);
   for (let i = 0; i < a.numLayers; i++) {
     for (const kv of ['key', 'value']) m.set(`past_key_values.${i}.${kv}`, { type: 'float32', shape: [1, a.numKvHeads, null, a.headDim] });

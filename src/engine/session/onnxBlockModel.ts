@@ -55,11 +55,14 @@ export class OnnxBlockModel implements BlockModel {
   readonly vocabSize: number;
   private readonly presentNames: string[] = [];
   private readonly emptyPast: ort.Tensor;
+  /** The graph lists the converter's `logits_keep` as an input (no default): feed it on every pass. */
+  private readonly keepRequired: boolean;
 
   constructor(readonly session: ort.InferenceSession, private readonly arch: Architecture) {
     this.vocabSize = arch.vocabSize;
     for (let i = 0; i < arch.numLayers; i++) this.presentNames.push(`present.${i}.key`, `present.${i}.value`);
     this.emptyPast = new ort.Tensor('float32', new Float32Array(0), [1, arch.numKvHeads, 0, arch.headDim]);
+    this.keepRequired = session.inputNames.includes('logits_keep');
   }
 
   async forward(req: ForwardRequest): Promise<ForwardResult> {
@@ -77,13 +80,18 @@ export class OnnxBlockModel implements BlockModel {
       feeds[`past_key_values.${i}.value`] = past ? past.values[i] : this.emptyPast;
     }
     const wantLogits = req.logitsFrom < T;
+    // Only the last rows' logits: ask the graph for just those when it takes logits_keep (0 = all rows).
+    // A logits_keep with a default (an initializer) is not in inputNames and onnxruntime-node ignores
+    // such a feed, so the rows are cut below from whatever the graph returns.
+    if (this.keepRequired) feeds.logits_keep = int64([wantLogits ? T - req.logitsFrom : 0], [1]);
     const fetches = [...(wantLogits ? ['logits'] : []), ...(req.keep > 0 ? this.presentNames : [])];
     const out = await this.session.run(feeds, fetches);
 
     let logits: Float32Array = new Float32Array(0);
     if (wantLogits) {
       const all = out.logits.data as Float32Array;
-      logits = req.logitsFrom === 0 ? all : all.subarray(req.logitsFrom * this.vocabSize);
+      const skip = out.logits.dims[1] - (T - req.logitsFrom);
+      logits = skip === 0 ? all : all.subarray(skip * this.vocabSize);
     }
     let cache: OrtKvCache | null = null;
     if (req.keep > 0) {
@@ -97,5 +105,15 @@ export class OnnxBlockModel implements BlockModel {
       cache = new OrtKvCache(n, keys, values);
     }
     return { logits, cache };
+  }
+
+  /**
+   * One small pass at load: the first run allocates and is slow (better at load than on the first
+   * keystroke), and it proves the graph runs and gives finite logits.
+   */
+  async warmUp(tokenId: number): Promise<void> {
+    const { logits } = await this.forward({ ids: [tokenId, tokenId], start: 0, past: null, blockSize: 1, logitsFrom: 1, keep: 0 });
+    if (logits.length !== this.vocabSize) throw new Error(`model.onnx gave ${logits.length} logits for one position, expected ${this.vocabSize}`);
+    for (const v of logits) if (!Number.isFinite(v)) throw new Error('model.onnx gives non-finite logits');
   }
 }
