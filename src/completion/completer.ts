@@ -153,7 +153,9 @@ export class Completer {
         key,
         (t) => {
           this.events.log?.(`${kind} ${id} start: prefix ${windows.prefixTokens} tok, suffix ${windows.suffixTokens} tok, ${multiline ? 'multi' : 'single'}-line, windows ${windowMs} ms, in flight ${this.scheduler.inFlight}`);
-          return this.engine.complete(
+          const sent = Date.now();
+          return this.engine
+            .complete(
             {
               requestId: id,
               prefix: windows.prefix,
@@ -163,7 +165,9 @@ export class Completer {
               decoding: s.decoding,
             },
             t,
-          );
+          )
+            // One line per request leaving the worker: the e2e suite reads these to check that no two overlap.
+            .finally(() => this.events.log?.(`${kind} ${id} settled after ${Date.now() - sent} ms, in flight ${this.scheduler.inFlight - 1}`));
         },
         token,
       );

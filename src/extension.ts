@@ -1,0 +1,41 @@
+/** Wires DiffCoder's features to one engine client; nothing else lives here. */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { EngineClient } from './client/engineClient';
+import { CodeActionsFeature } from './features/codeActions';
+import { DiffSessions } from './features/diffSessions';
+import { EditFeature } from './features/editCommand';
+import { EngineHost } from './features/engineHost';
+import { HoleFeature } from './features/holes';
+import { InlineCompletionFeature } from './features/inlineCompletion';
+import { log } from './features/log';
+import { StatusBar } from './features/statusBar';
+import { registerToggles } from './features/toggle';
+
+let engine: EngineClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const t0 = Date.now();
+  engine = new EngineClient({ workerPath: path.join(context.extensionPath, 'dist', 'worker.js') });
+  const status = new StatusBar();
+  const host = new EngineHost(engine, context.extensionPath, status);
+  const sessions = new DiffSessions();
+  context.subscriptions.push(
+    log(),
+    status,
+    host,
+    sessions,
+    new InlineCompletionFeature(host, status),
+    new EditFeature(context, host, sessions, status),
+    new HoleFeature(host, sessions, status),
+    new CodeActionsFeature(),
+    registerToggles(status),
+  );
+  log().info(`DiffCoder ${context.extension.packageJSON.version} activated in ${Date.now() - t0} ms (${process.platform}-${process.arch}, node ${process.version})`);
+  void host.load();
+}
+
+export async function deactivate(): Promise<void> {
+  await engine?.dispose();
+  engine = undefined;
+}

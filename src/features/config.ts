@@ -1,0 +1,69 @@
+/** Typed access to DiffCoder's settings (contributes.configuration in package.json). */
+import * as vscode from 'vscode';
+import type { DecodingOptions } from '../engine/protocol';
+import type { CompleterSettings } from '../completion/completer';
+import type { MultilineMode } from '../completion/multiline';
+
+export const SECTION = 'diffcoder';
+
+export type DiffStyle = 'inline' | 'side-by-side';
+
+function cfg(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION, scope);
+}
+
+/** Completions on for this language? `diffcoder.enable` (language-overridable) and `disabledLanguages`. */
+export function isEnabledFor(languageId: string): boolean {
+  const c = vscode.workspace.getConfiguration(SECTION, { languageId });
+  if (!c.get<boolean>('enable', true)) return false;
+  return !(cfg().get<string[]>('disabledLanguages', []) ?? []).includes(languageId);
+}
+
+export function decodingOptions(): DecodingOptions | undefined {
+  const c = cfg();
+  const mode = c.get<string>('decoding.mode', 'default');
+  const threshold = c.get<number | null>('decoding.threshold', null);
+  const out: DecodingOptions = {};
+  if (mode === 'threshold' || mode === 'fixed') out.mode = mode;
+  if (typeof threshold === 'number') out.threshold = threshold;
+  return Object.keys(out).length ? out : undefined;
+}
+
+export function completerSettings(): CompleterSettings {
+  const c = cfg();
+  const min = Math.max(0, c.get<number>('completion.debounceMinMs', 60));
+  return {
+    multiline: c.get<MultilineMode>('completion.multiline', 'auto'),
+    prefixTokens: c.get<number>('completion.prefixTokens', 768),
+    suffixTokens: c.get<number>('completion.suffixTokens', 256),
+    maxNewTokens: c.get<number>('completion.maxNewTokens', 96),
+    decoding: decodingOptions(),
+    debounceMinMs: min,
+    debounceMaxMs: Math.max(min, c.get<number>('completion.debounceMaxMs', 600)),
+  };
+}
+
+export interface EngineSettings {
+  modelPath: string;
+  providers: string[];
+  threads: number;
+}
+
+export function engineSettings(): EngineSettings {
+  const c = cfg();
+  // modelPath is machine-scoped: read the user's value only, never a workspace's.
+  const inspected = c.inspect<string>('modelPath');
+  return {
+    modelPath: (inspected?.globalValue ?? inspected?.defaultValue ?? '').trim(),
+    providers: c.get<string[]>('engine.providers', ['cuda', 'dml', 'webgpu', 'coreml', 'cpu']),
+    threads: c.get<number>('engine.threads', 0),
+  };
+}
+
+export function editSettings(): { diffStyle: DiffStyle; maxNewTokens: number } {
+  const c = cfg();
+  return {
+    diffStyle: c.get<DiffStyle>('edit.diffStyle', 'inline'),
+    maxNewTokens: c.get<number>('edit.maxNewTokens', 1024),
+  };
+}

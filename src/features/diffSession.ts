@@ -1,0 +1,441 @@
+/**
+ * A proposed rewrite of some lines of a document, shown as a diff the user accepts or rejects.
+ *
+ * Inline style (default): the proposal's new lines are inserted under the lines they replace; removed
+ * lines get a red background, added lines a green one, and CodeLens offers Accept/Reject per hunk and
+ * for all. Only our own green lines are ever inserted or deleted while the proposal is pending, so
+ * Reject leaves the text exactly as it was, and nothing the user wrote changes before they accept.
+ * All edits of one proposal share one undo step. If the user edits the region meanwhile, the proposal
+ * is withdrawn (its green lines removed where untouched) and never applied over their text.
+ *
+ * Side-by-side style: the document is not touched until Accept; a diff editor shows it against a
+ * virtual document with the proposal. Accept checks that the region still holds the original text.
+ */
+import * as vscode from 'vscode';
+import { diffArrays } from 'diff';
+import { applyHunks, computeHunks, mergedView, splitLinesOf, type Hunk, type HunkState, type MergedLine } from '../completion/hunks';
+import type { DiffStyle } from './config';
+import { log } from './log';
+
+export const PROPOSAL_SCHEME = 'diffcoder-proposal';
+const CONTEXT_KEY = 'diffcoder.diffVisible';
+
+const removedDecoration = vscode.window.createTextEditorDecorationType({
+  isWholeLine: true,
+  backgroundColor: new vscode.ThemeColor('diffEditor.removedLineBackground'),
+  overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.deletedForeground'),
+  overviewRulerLane: vscode.OverviewRulerLane.Left,
+  textDecoration: 'line-through',
+  opacity: '0.75',
+});
+const addedDecoration = vscode.window.createTextEditorDecorationType({
+  isWholeLine: true,
+  backgroundColor: new vscode.ThemeColor('diffEditor.insertedLineBackground'),
+  overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
+  overviewRulerLane: vscode.OverviewRulerLane.Left,
+});
+const pendingDecoration = vscode.window.createTextEditorDecorationType({
+  isWholeLine: true,
+  backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+});
+
+export type SessionEnd = 'accepted' | 'rejected' | 'conflict' | 'cancelled' | 'empty' | 'failed';
+
+/** One line-range replacement in the document, from a diff of what is shown to what should be. */
+interface LineOp {
+  line: number; // index within the region
+  deleteCount: number;
+  insert: string[];
+}
+
+function lineOps(from: string[], to: string[]): LineOp[] {
+  const ops: LineOp[] = [];
+  let i = 0;
+  let open: LineOp | undefined;
+  for (const p of diffArrays(from, to)) {
+    if (!p.added && !p.removed) {
+      open = undefined;
+      i += p.value.length;
+      continue;
+    }
+    if (!open) {
+      open = { line: i, deleteCount: 0, insert: [] };
+      ops.push(open);
+    }
+    if (p.removed) {
+      open.deleteCount += p.value.length;
+      i += p.value.length;
+    } else open.insert.push(...p.value);
+  }
+  return ops;
+}
+
+export class DiffSession {
+  readonly id = Math.random().toString(36).slice(2, 8);
+  private hunks: Hunk[] = [];
+  private states: HunkState[] = [];
+  private proposed: string[] = [];
+  private shown: MergedLine[];
+  private streaming = true;
+  private applying = 0;
+  private ended: SessionEnd | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private firstEdit = true;
+  private readonly eol: string;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly endedEmitter = new vscode.EventEmitter<SessionEnd>();
+  readonly onEnd = this.endedEmitter.event;
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onChange = this.changeEmitter.event;
+  /** Cancels the generation feeding this session. */
+  cancelGeneration: () => void = () => undefined;
+
+  private constructor(
+    readonly document: vscode.TextDocument,
+    /** First line of the region in the document (kept up to date when text above it changes). */
+    private startLine: number,
+    readonly original: string[],
+    readonly style: DiffStyle,
+    readonly title: string,
+    private readonly proposals: ProposalDocuments,
+  ) {
+    this.eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    this.shown = original.map((text) => ({ text, kind: 'same' as const }));
+    this.disposables.push(vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)));
+  }
+
+  static start(document: vscode.TextDocument, startLine: number, endLine: number, style: DiffStyle, title: string, proposals: ProposalDocuments): DiffSession {
+    const original: string[] = [];
+    for (let l = startLine; l <= endLine; l++) original.push(document.lineAt(l).text);
+    return new DiffSession(document, startLine, original, style, title, proposals);
+  }
+
+  get isStreaming(): boolean {
+    return this.streaming;
+  }
+  get isEnded(): boolean {
+    return this.ended !== undefined;
+  }
+  get regionStart(): number {
+    return this.startLine;
+  }
+  get pendingHunks(): number {
+    return this.states.filter((s) => s === 'pending').length;
+  }
+
+  /** Uri of the proposal's virtual document (side-by-side). */
+  get proposalUri(): vscode.Uri {
+    return vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: this.document.uri.path, query: this.id });
+  }
+
+  /** Where each pending hunk starts in the document now, for CodeLens. */
+  hunkLines(): { hunk: number; line: number }[] {
+    const out: { hunk: number; line: number }[] = [];
+    if (this.style === 'inline') {
+      this.shown.forEach((l, i) => {
+        if (l.hunk !== undefined && !out.some((o) => o.hunk === l.hunk)) out.push({ hunk: l.hunk, line: this.startLine + i });
+      });
+    }
+    return out;
+  }
+
+  /** The answer so far (partial while streaming) or in full. */
+  update(text: string, partial: boolean): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    let lines = splitLinesOf(text);
+    if (partial && lines.length > 0) lines = lines.slice(0, -1); // the last line may still grow
+    if (!partial) while (lines.length > 0 && lines[lines.length - 1] === '' && this.original[this.original.length - 1] !== '') lines.pop();
+    this.proposed = lines;
+    this.streaming = partial;
+    this.hunks = computeHunks(this.original, lines, { partial });
+    this.states = this.hunks.map(() => 'pending');
+    return this.enqueue(async () => {
+      await this.render();
+      if (!partial && this.hunks.length === 0) await this.end('empty');
+    });
+  }
+
+  acceptHunk(i: number): Promise<void> {
+    return this.decide(i, 'accepted');
+  }
+  rejectHunk(i: number): Promise<void> {
+    return this.decide(i, 'rejected');
+  }
+  acceptAll(): Promise<void> {
+    return this.decideAll('accepted');
+  }
+  rejectAll(): Promise<void> {
+    return this.decideAll('rejected');
+  }
+
+  private decide(i: number, state: HunkState): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.ended || this.streaming || this.states[i] !== 'pending') return;
+      this.states[i] = state;
+      await this.settle();
+    });
+  }
+
+  private decideAll(state: HunkState): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.ended) return;
+      if (this.streaming) {
+        if (state === 'accepted') return; // nothing final to accept yet
+        this.cancelGeneration();
+        this.streaming = false;
+        this.hunks = [];
+        this.states = [];
+        await this.render(true);
+        await this.end('rejected');
+        return;
+      }
+      this.states = this.states.map((s) => (s === 'pending' ? state : s));
+      await this.settle();
+    });
+  }
+
+  /** Renders the decided hunks; ends the session when none is pending. */
+  private async settle(): Promise<void> {
+    const done = !this.states.includes('pending');
+    if (this.style === 'inline') {
+      await this.render(done);
+    } else if (done) {
+      const taken = applyHunks(this.original, this.hunks, (i) => this.states[i] === 'accepted');
+      if (this.states.includes('accepted')) {
+        // The document was not touched; apply only over the untouched original text.
+        if (!this.regionMatches(this.original)) {
+          await this.end('conflict');
+          return;
+        }
+        await this.replaceRegion(this.original, taken, true);
+      }
+    }
+    if (done) await this.end(this.states.includes('accepted') ? 'accepted' : 'rejected');
+    else this.changeEmitter.fire();
+  }
+
+  cancel(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.ended) return;
+      this.cancelGeneration();
+      this.states = this.states.map(() => 'rejected');
+      this.streaming = false;
+      if (this.style === 'inline') await this.render(true);
+      await this.end('cancelled');
+    });
+  }
+
+  /** Generation failed: withdraw what was shown. */
+  fail(message: string): Promise<void> {
+    log().error(`${this.title}: ${message}`);
+    return this.cancel().then(() => undefined);
+  }
+
+  private enqueue(f: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(f, f);
+    this.queue = next.catch((e) => log().error(`diff session: ${e instanceof Error ? e.stack : e}`));
+    return next;
+  }
+
+  private async render(final = false): Promise<void> {
+    if (this.style === 'side-by-side') {
+      const full = this.documentLines();
+      const lines = [...full.slice(0, this.startLine), ...this.proposed, ...full.slice(this.startLine + this.original.length)];
+      this.proposals.set(this.proposalUri, lines.join(this.eol));
+      this.changeEmitter.fire();
+      return;
+    }
+    const next = mergedView(this.original, this.hunks, this.states);
+    const from = this.shown.map((l) => l.text);
+    if (!this.regionMatches(from)) {
+      await this.conflict();
+      return;
+    }
+    await this.replaceRegion(from, next.map((l) => l.text), final);
+    this.shown = next;
+    this.decorate();
+    this.changeEmitter.fire();
+  }
+
+  /** Edits the region from `from` to `to` touching only the lines that differ. */
+  private async replaceRegion(from: string[], to: string[], final: boolean): Promise<void> {
+    const ops = lineOps(from, to);
+    if (ops.length === 0 && !final) return;
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.document);
+    const doc = this.document;
+    const apply = (b: { replace(r: vscode.Range, t: string): void }) => {
+      for (const op of ops) {
+        const first = this.startLine + op.line;
+        const endLine = first + op.deleteCount; // exclusive
+        const lastDocLine = doc.lineCount - 1;
+        const ins = op.insert;
+        if (endLine <= lastDocLine) {
+          b.replace(new vscode.Range(first, 0, endLine, 0), ins.map((l) => l + this.eol).join(''));
+        } else if (first > 0) {
+          // Through the end of the document: take the line break before `first` instead of after.
+          const start = doc.lineAt(first - 1).range.end;
+          b.replace(new vscode.Range(start, doc.lineAt(lastDocLine).range.end), ins.map((l) => this.eol + l).join(''));
+        } else {
+          b.replace(new vscode.Range(0, 0, lastDocLine, doc.lineAt(lastDocLine).text.length), ins.join(this.eol));
+        }
+      }
+    };
+    this.applying++;
+    try {
+      let ok: boolean;
+      if (editor) {
+        ok = await editor.edit(apply, { undoStopBefore: this.firstEdit, undoStopAfter: final });
+      } else {
+        const we = new vscode.WorkspaceEdit();
+        apply({ replace: (r, t) => we.replace(doc.uri, r, t) });
+        ok = await vscode.workspace.applyEdit(we);
+      }
+      if (!ok) throw new Error('the editor refused the edit');
+      this.firstEdit = false;
+    } finally {
+      this.applying--;
+    }
+  }
+
+  private documentLines(): string[] {
+    const out: string[] = [];
+    for (let l = 0; l < this.document.lineCount; l++) out.push(this.document.lineAt(l).text);
+    return out;
+  }
+
+  private regionMatches(expected: string[]): boolean {
+    if (this.startLine + expected.length > this.document.lineCount) return false;
+    for (let i = 0; i < expected.length; i++) if (this.document.lineAt(this.startLine + i).text !== expected[i]) return false;
+    return true;
+  }
+
+  private decorate(): void {
+    const removed: vscode.Range[] = [];
+    const added: vscode.Range[] = [];
+    this.shown.forEach((l, i) => {
+      const r = new vscode.Range(this.startLine + i, 0, this.startLine + i, 0);
+      if (l.kind === 'removed') removed.push(r);
+      else if (l.kind === 'added') added.push(r);
+    });
+    const pending: vscode.Range[] = [];
+    if (this.streaming && this.style === 'inline') {
+      const reached = this.reachedOriginalLines();
+      let orig = 0;
+      this.shown.forEach((l, i) => {
+        if (l.kind !== 'added') {
+          if (orig >= reached && l.kind === 'same') pending.push(new vscode.Range(this.startLine + i, 0, this.startLine + i, 0));
+          orig++;
+        }
+      });
+    }
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document !== this.document) continue;
+      editor.setDecorations(removedDecoration, this.ended ? [] : removed);
+      editor.setDecorations(addedDecoration, this.ended ? [] : added);
+      editor.setDecorations(pendingDecoration, this.ended ? [] : pending);
+    }
+  }
+
+  /** Original lines the streamed answer has got past (the rest is still to come). */
+  private reachedOriginalLines(): number {
+    const parts = diffArrays(this.original, this.proposed);
+    let orig = 0;
+    let reached = 0;
+    for (const p of parts) {
+      if (p.added) continue;
+      orig += p.value.length;
+      if (!p.removed) reached = orig;
+    }
+    const last = this.hunks[this.hunks.length - 1];
+    return Math.max(reached, last ? last.origStart + last.removed.length : 0);
+  }
+
+  /** The user changed the document. Above the region: follow it. Inside: withdraw the proposal. */
+  private onDocumentChange(e: vscode.TextDocumentChangeEvent): void {
+    if (e.document !== this.document || this.applying > 0 || this.ended || e.contentChanges.length === 0) return;
+    const regionEnd = this.startLine + (this.style === 'inline' ? this.shown.length : this.original.length); // exclusive
+    let shift = 0;
+    let touched = false;
+    for (const c of e.contentChanges) {
+      const added = c.text.split(/\r\n|\r|\n/).length - 1;
+      const removed = c.range.end.line - c.range.start.line;
+      if (c.range.end.line < this.startLine) shift += added - removed;
+      else if (c.range.start.line >= regionEnd) continue;
+      else touched = true;
+    }
+    if (touched) {
+      void this.enqueue(() => this.conflict(e.contentChanges));
+      return;
+    }
+    this.startLine += shift;
+  }
+
+  /** The user edited the region while the proposal was shown: withdraw it without touching their text. */
+  private async conflict(changes?: readonly vscode.TextDocumentContentChangeEvent[]): Promise<void> {
+    if (this.ended) return;
+    this.cancelGeneration();
+    this.streaming = false;
+    let leftLines = 0;
+    if (this.style === 'inline' && this.shown.some((l) => l.kind === 'added')) {
+      // Remove our green lines where they are still exactly as we put them.
+      const deletions: vscode.Range[] = [];
+      this.shown.forEach((l, i) => {
+        if (l.kind !== 'added') return;
+        let line = this.startLine + i;
+        for (const c of changes ?? []) {
+          if (c.range.end.line < line) line += c.text.split(/\r\n|\r|\n/).length - 1 - (c.range.end.line - c.range.start.line);
+          else if (c.range.start.line <= line) line = -1;
+        }
+        if (line >= 0 && line < this.document.lineCount && this.document.lineAt(line).text === l.text) {
+          deletions.push(this.document.lineAt(line).rangeIncludingLineBreak);
+        } else leftLines++;
+      });
+      if (deletions.length) {
+        const we = new vscode.WorkspaceEdit();
+        for (const r of deletions) we.delete(this.document.uri, r);
+        this.applying++;
+        try {
+          await vscode.workspace.applyEdit(we);
+        } finally {
+          this.applying--;
+        }
+      }
+    }
+    void vscode.window.showWarningMessage(
+      `DiffCoder: the code changed while the proposal was shown, so it was not applied.` +
+        (leftLines ? ` ${leftLines} proposed line(s) you edited were left in place.` : ''),
+    );
+    await this.end('conflict');
+  }
+
+  private async end(how: SessionEnd): Promise<void> {
+    if (this.ended) return;
+    this.ended = how;
+    this.decorate();
+    this.proposals.delete(this.proposalUri);
+    log().info(`${this.title}: ${how}`);
+    this.endedEmitter.fire(how);
+    this.changeEmitter.fire();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Virtual documents with the proposals shown side by side. */
+export class ProposalDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+  set(uri: vscode.Uri, text: string): void {
+    this.texts.set(uri.toString(), text);
+    this.emitter.fire(uri);
+  }
+  delete(uri: vscode.Uri): void {
+    this.texts.delete(uri.toString());
+  }
+}
+
+export { CONTEXT_KEY as DIFF_CONTEXT_KEY };

@@ -1,0 +1,102 @@
+/**
+ * The open proposals (one per document), their CodeLens (Accept/Reject per hunk, Accept All/Reject All)
+ * and the context key `diffcoder.diffVisible` that binds Ctrl+Enter / Escape while one is shown.
+ */
+import * as vscode from 'vscode';
+import { DIFF_CONTEXT_KEY, DiffSession, PROPOSAL_SCHEME, ProposalDocuments } from './diffSession';
+import { editSettings } from './config';
+
+export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly sessions = new Map<string, DiffSession>();
+  private readonly proposals = new ProposalDocuments();
+  private readonly lensEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor() {
+    this.disposables.push(
+      vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this.proposals),
+      vscode.languages.registerCodeLensProvider({ pattern: '**' }, this),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
+      vscode.commands.registerCommand('diffcoder.acceptHunk', (uri?: string, i?: number) => this.find(uri)?.acceptHunk(i ?? 0)),
+      vscode.commands.registerCommand('diffcoder.rejectHunk', (uri?: string, i?: number) => this.find(uri)?.rejectHunk(i ?? 0)),
+      vscode.commands.registerCommand('diffcoder.acceptAll', (uri?: string) => this.find(uri)?.acceptAll()),
+      vscode.commands.registerCommand('diffcoder.rejectAll', (uri?: string) => this.find(uri)?.rejectAll()),
+    );
+  }
+
+  /** Starts a proposal for lines [startLine, endLine] of `document`, replacing any earlier one there. */
+  async start(document: vscode.TextDocument, startLine: number, endLine: number, title: string): Promise<DiffSession> {
+    const existing = this.sessions.get(document.uri.toString());
+    if (existing && !existing.isEnded) await existing.cancel();
+    const session = DiffSession.start(document, startLine, endLine, editSettings().diffStyle, title, this.proposals);
+    const key = document.uri.toString();
+    this.sessions.set(key, session);
+    session.onChange(() => {
+      this.lensEmitter.fire();
+      this.updateContext();
+    });
+    session.onEnd(() => {
+      if (this.sessions.get(key) === session) this.sessions.delete(key);
+      this.lensEmitter.fire();
+      this.updateContext();
+    });
+    this.updateContext();
+    this.lensEmitter.fire();
+    if (session.style === 'side-by-side') {
+      this.proposals.set(session.proposalUri, document.getText());
+      await vscode.commands.executeCommand('vscode.diff', document.uri, session.proposalUri, `${title} (DiffCoder proposal)`, {
+        preview: true,
+        preserveFocus: true,
+      } satisfies vscode.TextDocumentShowOptions);
+    }
+    return session;
+  }
+
+  /** The session for a document uri (string), or for the active editor. */
+  find(uri?: string): DiffSession | undefined {
+    const key = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+    if (!key) return undefined;
+    const direct = this.sessions.get(key);
+    if (direct) return direct;
+    // From the proposal side of a diff editor.
+    for (const s of this.sessions.values()) if (s.proposalUri.toString() === key) return s;
+    return undefined;
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const s = this.sessions.get(document.uri.toString());
+    if (!s || s.isEnded) return [];
+    const uri = document.uri.toString();
+    const top = new vscode.Range(s.regionStart, 0, s.regionStart, 0);
+    if (s.isStreaming) {
+      return [
+        new vscode.CodeLens(top, { title: '$(sync~spin) DiffCoder is writing…', command: '' }),
+        new vscode.CodeLens(top, { title: 'Cancel (Esc)', command: 'diffcoder.rejectAll', arguments: [uri] }),
+      ];
+    }
+    const mac = process.platform === 'darwin';
+    const lenses = [
+      new vscode.CodeLens(top, { title: `$(check) Accept All (${mac ? '⌘' : 'Ctrl+'}Enter)`, command: 'diffcoder.acceptAll', arguments: [uri] }),
+      new vscode.CodeLens(top, { title: '$(close) Reject All (Esc)', command: 'diffcoder.rejectAll', arguments: [uri] }),
+    ];
+    for (const h of s.hunkLines()) {
+      const r = new vscode.Range(h.line, 0, h.line, 0);
+      lenses.push(
+        new vscode.CodeLens(r, { title: 'Accept', command: 'diffcoder.acceptHunk', arguments: [uri, h.hunk] }),
+        new vscode.CodeLens(r, { title: 'Reject', command: 'diffcoder.rejectHunk', arguments: [uri, h.hunk] }),
+      );
+    }
+    return lenses;
+  }
+
+  private updateContext(): void {
+    const s = this.find();
+    void vscode.commands.executeCommand('setContext', DIFF_CONTEXT_KEY, !!s && !s.isEnded);
+  }
+
+  dispose(): void {
+    for (const s of this.sessions.values()) void s.cancel();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Edit with an instruction: pick or type an instruction (presets and recent ones), stream the model's
+ * rewrite of the selected lines into a diff proposal (DiffSession), accept or reject it there.
+ * Also the entry point for "Fix with DiffCoder" (the diagnostic's message is the instruction).
+ */
+import * as vscode from 'vscode';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
+import type { EngineHost } from './engineHost';
+import type { DiffSessions } from './diffSessions';
+import type { DiffSession } from './diffSession';
+import { decodingOptions, editSettings } from './config';
+import { errorMessage, log } from './log';
+import type { StatusBar } from './statusBar';
+
+const RECENT_KEY = 'diffcoder.recentInstructions';
+const MAX_RECENT = 10;
+
+export const PRESETS: { label: string; instruction: string; detail: string }[] = [
+  { label: '$(wrench) Fix', instruction: 'Fix the bugs in this code.', detail: 'fix bugs and errors' },
+  { label: '$(book) Document', instruction: 'Add documentation comments to this code.', detail: 'add doc comments' },
+  { label: '$(symbol-type-parameter) Add types', instruction: 'Add type annotations to this code.', detail: 'add type annotations' },
+  { label: '$(sparkle) Simplify', instruction: 'Simplify this code without changing what it does.', detail: 'make it shorter and clearer' },
+];
+
+/** Optional arguments of diffcoder.editSelection (code actions pass them). */
+export interface EditArgs {
+  uri?: string;
+  startLine?: number;
+  endLine?: number;
+  instruction?: string;
+}
+
+export class EditFeature implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly host: EngineHost,
+    private readonly sessions: DiffSessions,
+    private readonly status: StatusBar,
+  ) {
+    this.disposables.push(
+      vscode.commands.registerCommand('diffcoder.editSelection', (args?: EditArgs) => this.editSelection(args)),
+      vscode.commands.registerCommand('diffcoder.fixDiagnostic', (args: EditArgs) => this.editSelection(args)),
+    );
+  }
+
+  private async pickInstruction(): Promise<string | undefined> {
+    const recent = this.context.globalState.get<string[]>(RECENT_KEY, []);
+    type Item = vscode.QuickPickItem & { instruction?: string };
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = 'Edit with DiffCoder';
+    qp.placeholder = 'Describe the change, or pick one';
+    const base: Item[] = [
+      ...PRESETS.map((p) => ({ label: p.label, description: p.detail, instruction: p.instruction })),
+      ...(recent.length ? [{ label: 'recent', kind: vscode.QuickPickItemKind.Separator } as Item] : []),
+      ...recent.map((r) => ({ label: `$(history) ${r}`, instruction: r })),
+    ];
+    qp.items = base;
+    qp.onDidChangeValue((v) => {
+      qp.items = v.trim() ? [{ label: `$(edit) ${v.trim()}`, description: 'your instruction', instruction: v.trim(), alwaysShow: true }, ...base] : base;
+    });
+    const picked = await new Promise<string | undefined>((resolve) => {
+      qp.onDidAccept(() => {
+        const item = qp.selectedItems[0];
+        resolve(item?.instruction ?? (qp.value.trim() || undefined));
+        qp.hide();
+      });
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
+    });
+    qp.dispose();
+    if (picked) {
+      const next = [picked, ...recent.filter((r) => r !== picked)].slice(0, MAX_RECENT);
+      await this.context.globalState.update(RECENT_KEY, next);
+    }
+    return picked;
+  }
+
+  async editSelection(args?: EditArgs): Promise<void> {
+    const editor = args?.uri
+      ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === args.uri) ?? (await vscode.window.showTextDocument(vscode.Uri.parse(args.uri)))
+      : vscode.window.activeTextEditor;
+    if (!editor) return;
+    const document = editor.document;
+    let startLine = args?.startLine;
+    let endLine = args?.endLine;
+    if (startLine === undefined || endLine === undefined) {
+      const sel = editor.selection;
+      startLine = sel.start.line;
+      // A selection ending at column 0 of a line does not include that line.
+      endLine = sel.end.line > sel.start.line && sel.end.character === 0 ? sel.end.line - 1 : sel.end.line;
+    }
+    const instruction = args?.instruction ?? (await this.pickInstruction());
+    if (!instruction) return;
+    const code: string[] = [];
+    for (let l = startLine; l <= endLine; l++) code.push(document.lineAt(l).text);
+    const session = await this.sessions.start(document, startLine, endLine, `Edit “${instruction.slice(0, 40)}”`);
+    await this.run(session, instruction, code.join('\n'), document.languageId);
+  }
+
+  private async run(session: DiffSession, instruction: string, code: string, language: string): Promise<void> {
+    const model = await this.host.whenReady();
+    if (!model) {
+      await session.fail('no model loaded');
+      return;
+    }
+    const cts = new CancellationTokenSource();
+    session.cancelGeneration = () => cts.cancel();
+    // Blocks can arrive faster than the editor renders them: render only the newest.
+    let latest: string | undefined;
+    let draining: Promise<void> | undefined;
+    const drain = async () => {
+      while (latest !== undefined) {
+        const t = latest;
+        latest = undefined;
+        await session.update(t, true);
+      }
+      draining = undefined;
+    };
+    const t0 = Date.now();
+    this.status.setState('thinking');
+    log().info(`edit start: ${code.split('\n').length} lines, ${JSON.stringify(instruction)}`);
+    try {
+      const result = await this.host.engine.edit(
+        { instruction, code, language, maxTokens: editSettings().maxNewTokens, decoding: decodingOptions(), stream: true },
+        cts.token,
+        (b) => {
+          if (session.isEnded) return;
+          latest = b.text;
+          draining ??= drain();
+        },
+      );
+      await draining;
+      log().info(
+        `edit done: ${result.tokens} tok in ${result.forwardPasses} forwards, ${result.ms} ms (total ${Date.now() - t0} ms), stopped by ${result.stoppedBy}`,
+      );
+      this.status.recordResult(result, 'edit');
+      if (result.stoppedBy === 'cancelled' || session.isEnded) return;
+      await session.update(result.text, false);
+      if (session.isEnded) void vscode.window.setStatusBarMessage('DiffCoder: no changes proposed', 4000);
+    } catch (e) {
+      await draining;
+      if (session.isEnded || cts.token.isCancellationRequested) return;
+      const msg = errorMessage(e);
+      await session.fail(msg);
+      void vscode.window.setStatusBarMessage(`DiffCoder: edit failed (${msg}); see the log`, 6000);
+    } finally {
+      cts.dispose();
+      if (this.status.current === 'thinking') this.status.setState('ready');
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

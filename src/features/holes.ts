@@ -1,0 +1,68 @@
+/**
+ * Hole filling: "Fill hole" on one marker (code action) and "Fill all holes" in the file, both in one
+ * engine.fill request, shown as a diff proposal to accept like an edit.
+ */
+import * as vscode from 'vscode';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
+import { findHoles, type HoleMarker } from '../completion/holes';
+import type { DiffSessions } from './diffSessions';
+import type { EngineHost } from './engineHost';
+import { decodingOptions } from './config';
+import { errorMessage, log } from './log';
+import type { StatusBar } from './statusBar';
+
+export class HoleFeature implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly host: EngineHost, private readonly sessions: DiffSessions, private readonly status: StatusBar) {
+    this.disposables.push(
+      vscode.commands.registerCommand('diffcoder.fillHoles', (uri?: string) => this.fill(uri)),
+      vscode.commands.registerCommand('diffcoder.fillHole', (uri: string, line: number) => this.fill(uri, line)),
+    );
+  }
+
+  /** Fills every hole in the document, or only the one(s) on `line`. */
+  async fill(uri?: string, line?: number): Promise<void> {
+    const document = uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)) : vscode.window.activeTextEditor?.document;
+    if (!document) return;
+    const text = document.getText();
+    let holes: HoleMarker[] = findHoles(text);
+    if (line !== undefined) holes = holes.filter((h) => h.line === line);
+    if (holes.length === 0) {
+      void vscode.window.setStatusBarMessage('DiffCoder: no holes (<FILL>, # FILL, // FILL, /*FILL*/) in this file', 5000);
+      return;
+    }
+    const model = await this.host.whenReady();
+    if (!model) return;
+    const session = await this.sessions.start(document, 0, document.lineCount - 1, `Fill ${holes.length} hole(s)`);
+    const cts = new CancellationTokenSource();
+    session.cancelGeneration = () => cts.cancel();
+    const t0 = Date.now();
+    this.status.setState('thinking');
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `DiffCoder: filling ${holes.length} hole(s)` },
+        () =>
+          this.host.engine.fill(
+            { text, holes: holes.map((h) => ({ offset: h.offset, length: h.length })), maxTokens: 256, decoding: decodingOptions() },
+            cts.token,
+          ),
+      );
+      const tokens = result.fills.reduce((a, f) => a + f.tokens, 0);
+      log().info(`fill done: ${holes.length} hole(s), ${tokens} tok, ${Date.now() - t0} ms`);
+      if (result.fills[0]) this.status.recordResult(result.fills[result.fills.length - 1], 'fill');
+      if (session.isEnded) return;
+      await session.update(result.text, false);
+    } catch (e) {
+      if (!session.isEnded) await session.fail(errorMessage(e));
+      void vscode.window.setStatusBarMessage(`DiffCoder: fill failed (${errorMessage(e)}); see the log`, 6000);
+    } finally {
+      cts.dispose();
+      if (this.status.current === 'thinking') this.status.setState('ready');
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

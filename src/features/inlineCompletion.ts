@@ -1,0 +1,89 @@
+/**
+ * VS Code adapter for the completion core (src/completion/completer.ts): document + position in,
+ * InlineCompletionItem out. The item's range starts at the cursor and, when the completion re-types
+ * auto-closed characters, covers them, so Tab replaces instead of doubling them. Ranges stay on the
+ * cursor line, which keeps VS Code's partial accepts working: editor.action.inlineSuggest.acceptNextWord
+ * (Ctrl+Right / Cmd+Right) and editor.action.inlineSuggest.acceptNextLine.
+ */
+import * as vscode from 'vscode';
+import { Completer, type CompletionInput, type CompletionOutput } from '../completion/completer';
+import { completerSettings, isEnabledFor } from './config';
+import type { EngineHost } from './engineHost';
+import { errorMessage, log } from './log';
+import type { StatusBar } from './statusBar';
+
+export const ACCEPTED_COMMAND = 'diffcoder.completionAccepted';
+
+function indentationOf(document: vscode.TextDocument): { indentUnit: string; tabSize: number } {
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+  const tabSize = typeof editor?.options.tabSize === 'number' ? editor.options.tabSize : 4;
+  const insertSpaces = editor ? editor.options.insertSpaces !== false : true;
+  return { indentUnit: insertSpaces ? ' '.repeat(tabSize) : '\t', tabSize };
+}
+
+export class InlineCompletionFeature implements vscode.InlineCompletionItemProvider, vscode.Disposable {
+  readonly completer: Completer;
+  private readonly disposables: vscode.Disposable[] = [];
+  private lastError = 0;
+
+  constructor(private readonly host: EngineHost, private readonly status: StatusBar) {
+    this.completer = new Completer(host.engine, () => host.counter(), completerSettings, {
+      log: (m) => log().info(m),
+      result: (r) => status.recordResult(r, 'completion'),
+      inFlight: (n) => {
+        if (status.current === 'ready' || status.current === 'thinking') status.setState(n > 0 ? 'thinking' : 'ready');
+      },
+    });
+    this.disposables.push(
+      vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, this),
+      vscode.commands.registerCommand(ACCEPTED_COMMAND, (input: CompletionInput, output: CompletionOutput) => {
+        log().info(`completion accepted (${output.text.length} chars, ${output.source}); prefetching what follows`);
+        this.completer.accepted(input, output);
+      }),
+    );
+  }
+
+  async provideInlineCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    if (!isEnabledFor(document.languageId)) return undefined;
+    if (document.uri.scheme === 'output' || document.uri.scheme === 'vscode-scm') return undefined;
+    // With the suggest widget open, its item wins; don't compete with it.
+    if (context.selectedCompletionInfo) return undefined;
+    if (!this.host.engine.model) {
+      void this.host.whenReady();
+      return undefined;
+    }
+    const start = new vscode.Position(0, 0);
+    const prefix = document.getText(new vscode.Range(start, position)).replace(/\r\n/g, '\n');
+    const suffix = document.getText(new vscode.Range(position, document.lineAt(document.lineCount - 1).range.end)).replace(/\r\n/g, '\n');
+    const input: CompletionInput = { text: prefix + suffix, offset: prefix.length, ...indentationOf(document) };
+    const hitsBefore = this.completer.cache.hits;
+    let output: CompletionOutput | undefined;
+    try {
+      output = await this.completer.provide(input, token);
+    } catch (e) {
+      // Routine failures stay in the log and the status bar; no popups while typing.
+      if (Date.now() - this.lastError > 10_000) log().error(`completion failed: ${errorMessage(e)}`);
+      this.lastError = Date.now();
+      return undefined;
+    }
+    if (this.completer.cache.hits > hitsBefore) this.status.cacheHits++;
+    if (!output || token.isCancellationRequested) return undefined;
+    const lineEnd = document.lineAt(position.line).range.end.character;
+    const end = position.translate(0, Math.min(output.replaceRight, lineEnd - position.character));
+    const item = new vscode.InlineCompletionItem(output.text, new vscode.Range(position, end), {
+      title: 'Accepted',
+      command: ACCEPTED_COMMAND,
+      arguments: [input, output],
+    });
+    return [item];
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
