@@ -1,0 +1,1 @@
+"""Training and evaluation data built from the corpus (see README.md)."""

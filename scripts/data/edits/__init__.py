@@ -1,0 +1,1 @@
+"""Instruction-edit examples: program transformations whose instruction describes the change."""
