@@ -6,6 +6,10 @@
  *     inputs:  input_ids int64 [1,T], position_ids int64 [1,T],
  *              attention_mask float32 additive [1,1,T,P+T] (0 visible, -1e9 hidden; never -inf),
  *              past_key_values.{i}.key|value float32 [1,kv_heads,P,head_dim] for every layer i
+ *     optional input (graphs from src/convert/ have it; the engine feeds it when the session lists it):
+ *              logits_keep int64 [1]: 0 = logits for every position, N > 0 = only for the last min(N,T)
+ *              positions (logits is then [1,min(N,T),V]); onnxruntime does not skip the output layer
+ *              when `logits` is not fetched, and that layer is a large share of a small model's prefill
  *     outputs: logits float32 [1,T,V] (no logit shift: position i predicts token i),
  *              present.{i}.key|value float32 [1,kv_heads,P+T,head_dim]
  *   tokenizer.json (Hugging Face format)
