@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Manifest } from '../engine/package/manifest';
 import { ConvertError } from './errors';
-import { ATTENTION_MASK, INPUT_IDS, LOGITS, pastKey, pastValue, POSITION_IDS, presentKey, presentValue } from './llama/graph';
+import { ATTENTION_MASK, INPUT_IDS, LOGITS, LOGITS_KEEP, pastKey, pastValue, POSITION_IDS, presentKey, presentValue } from './llama/graph';
 import { onnx } from './onnx/proto';
 import { hashFile } from './package/files';
 
@@ -27,6 +27,7 @@ export async function verifyPackage(dir: string, manifest: Manifest, opts: { ses
   }
   const inits = new Set((model.graph?.initializer ?? []).map((t) => t.name));
   const inputs = (model.graph?.input ?? []).map((v) => v.name!).filter((n) => !inits.has(n));
+  if (inputs.includes(LOGITS_KEEP)) wantIn.push(LOGITS_KEEP);
   const outputs = (model.graph?.output ?? []).map((v) => v.name!);
   if (inputs.join() !== wantIn.join()) throw new ConvertError(`verification: model inputs are [${inputs}] not [${wantIn}]`);
   if (outputs.join() !== wantOut.join()) throw new ConvertError(`verification: model outputs are [${outputs}] not [${wantOut}]`);
@@ -56,6 +57,7 @@ async function runOneToken(modelPath: string, m: Manifest): Promise<void> {
       feeds[pastKey(i)] = new ort.Tensor('float32', new Float32Array(0), [1, a.numKvHeads, 0, a.headDim]);
       feeds[pastValue(i)] = new ort.Tensor('float32', new Float32Array(0), [1, a.numKvHeads, 0, a.headDim]);
     }
+    if (session.inputNames.includes(LOGITS_KEEP)) feeds[LOGITS_KEEP] = new ort.Tensor('int64', BigInt64Array.of(0n), [1]);
     const out = await session.run(feeds);
     const logits = out[LOGITS];
     const dims = logits.dims.join(',');

@@ -7,7 +7,7 @@
 import type { Architecture } from '../../engine/package/manifest';
 import { EMBED, FINAL_NORM, layerTensorNames, LM_HEAD } from '../checkpoint/checkpoint';
 import { Graph } from '../onnx/graph';
-import { attr, DataType, inlineTensor, bytesOf, MS_DOMAIN } from '../onnx/proto';
+import { attr, DataType, MS_DOMAIN } from '../onnx/proto';
 import type { WeightStore } from '../onnx/weight-store';
 import { emitEmbedding, emitLinear, emitVector, type EmitContext, type Int4Settings, type SlabHook, type WeightFormat, type WeightJob } from './weights';
 
@@ -224,13 +224,13 @@ export function buildLlamaGraph(a: Architecture, store: WeightStore, o: LlamaGra
 
   let logitsDim: string = 'sequence';
   if (v.logitsKeep) {
-    // Optional input with a default (an initializer of the same name): 0 = every position, N = the last N.
-    g.addInitializer(inlineTensor(LOGITS_KEEP, DataType.INT64, [1], bytesOf(BigInt64Array.of(0n))));
-    g.inputs.push({ name: LOGITS_KEEP, type: { tensorType: { elemType: DataType.INT64, shape: { dim: [{ dimValue: 1 }] } } } });
+    // A plain input, not an initializer with a default: onnxruntime-node only feeds the inputs it lists,
+    // and it does not list those. 0 = every position, N = only the last N (the engine feeds it when listed).
+    const keep = g.input(LOGITS_KEEP, DataType.INT64, [1]);
     const T = g.op1('Slice', [g.op1('Shape', [hidden], { name: 'logits_keep' }), g.int64s([1]), g.int64s([2])], { name: 'logits_keep.T' });
     // start = keep > 0 ? max(T - keep, 0) : 0
-    const keepPos = g.op1('Min', [LOGITS_KEEP, g.int64s([1])], { name: 'logits_keep.any' });
-    const start = g.op1('Mul', [g.op1('Max', [g.op1('Sub', [T, LOGITS_KEEP], { name: 'logits_keep' }), g.int64s([0])], { name: 'logits_keep' }), keepPos], { name: 'logits_keep.start' });
+    const any = g.op1('Min', [keep, g.int64s([1])], { name: 'logits_keep.any' });
+    const start = g.op1('Mul', [g.op1('Max', [g.op1('Sub', [T, keep], { name: 'logits_keep' }), g.int64s([0])], { name: 'logits_keep' }), any], { name: 'logits_keep.start' });
     hidden = g.op1('Slice', [hidden, start, g.int64s([Number.MAX_SAFE_INTEGER]), g.int64s([1])], { name: 'logits_keep.hidden' });
     logitsDim = 'logits_sequence';
   }
