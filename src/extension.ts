@@ -1,4 +1,5 @@
 /** Wires DiffCoder's features to one engine client; nothing else lives here. */
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { EngineClient } from './client/engineClient';
@@ -16,7 +17,12 @@ let engine: EngineClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const t0 = Date.now();
-  engine = new EngineClient({ workerPath: path.join(context.extensionPath, 'dist', 'worker.js') });
+  // A packaged extension ships its platform's onnxruntime in native/node_modules (scripts/package-vsix.mjs).
+  const native = path.join(context.extensionPath, 'native', 'node_modules');
+  const env: Record<string, string> = fs.existsSync(path.join(native, 'onnxruntime-node'))
+    ? { NODE_PATH: [native, process.env.NODE_PATH].filter(Boolean).join(path.delimiter) }
+    : {};
+  engine = new EngineClient({ workerPath: path.join(context.extensionPath, 'dist', 'worker.js'), env });
   const status = new StatusBar();
   const host = new EngineHost(engine, context.extensionPath, status);
   const sessions = new DiffSessions();
