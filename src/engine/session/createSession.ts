@@ -48,7 +48,8 @@ export async function createSession(modelFile: string, opt: SessionOptions): Pro
     try {
       const session = await ort.InferenceSession.create(modelFile, {
         executionProviders: [device],
-        intraOpNumThreads: opt.threads && opt.threads > 0 ? opt.threads : undefined,
+        // onnxruntime rejects an explicit undefined: leave the key out for its default
+        ...(opt.threads && opt.threads > 0 ? { intraOpNumThreads: opt.threads } : {}),
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',

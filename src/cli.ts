@@ -1,0 +1,76 @@
+/**
+ * The `diffcoder` command line (bundled to dist/cli.js, run by bin/diffcoder). Every command drives the
+ * same worker process the editor uses (src/client/engineClient.ts).
+ */
+import { ResponseError } from 'vscode-jsonrpc';
+import { bench } from './cli/bench';
+import { complete, convert, edit, evalTasks, fill } from './cli/commands';
+import { UsageError } from './cli/options';
+import { ErrorCodes } from './engine/protocol';
+
+const USAGE = `usage: diffcoder <command> [options]
+
+commands:
+  complete FILE --at LINE:COL [--single-line]   complete the code at the cursor (1-based line and column)
+  fill FILE [--write]                           fill hole markers: a line holding only <FILL>, # FILL or
+                                                // FILL, or /*FILL*/ or <FILL> inside a line
+  edit FILE --lines A-B --instruction TEXT      rewrite lines A..B as instructed; prints the new code
+  eval TASKS.jsonl --task infill|edit           {"task_id","prefix","suffix"} or {"task_id","code","instruction"}
+                                                per line -> {"task_id","completion"} per line on stdout
+  convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32]
+                                                make a model package from a Hugging Face Llama checkpoint
+  bench [--contexts N] [--typing K] [--checkpoint DIR] [--no-python]
+                                                completion latency, tokens/s, KV reuse, threshold vs one
+                                                token per step, memory; python reference where installed
+
+options (every command):
+  --model DIR          model package (default: the bundled media/models/diffcoder-small)
+  --mode threshold|fixed   --threshold T   --steps N (fixed: passes per block)   --temperature T   --seed N
+  --max-tokens N       answer budget
+  --providers a,b      execution providers to try in order (cuda, dml, webgpu, coreml, cpu); cpu is the last resort
+  --threads N          intra-op threads (0: onnxruntime decides)
+  --json               machine-readable output     --verbose   engine log on stderr
+`;
+
+const commands: Record<string, (argv: string[]) => Promise<void>> = { complete, fill, edit, eval: evalTasks, convert, bench };
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`diffcoder: unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    await command(rest);
+    return 0;
+  } catch (e) {
+    return report(e);
+  }
+}
+
+function report(e: unknown): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`diffcoder: ${e.message}\n(diffcoder --help for usage)\n`);
+    return 2;
+  }
+  if (e instanceof ResponseError) {
+    const what = e.code === ErrorCodes.BadPackage ? '' : e.code === ErrorCodes.BadRequest ? 'bad request: ' : '';
+    process.stderr.write(`diffcoder: ${what}${e.message}\n`);
+    return 1;
+  }
+  const err = e as Error;
+  process.stderr.write(`diffcoder: ${err?.name === 'ConvertError' ? '' : ''}${err?.message ?? String(e)}\n`);
+  if (process.env.DIFFCODER_DEBUG && err?.stack) process.stderr.write(err.stack + '\n');
+  return 1;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,331 @@
+/**
+ * `diffcoder bench`: inline-completion latency and decoding speed on real code, side by side in one run.
+ *
+ * Contexts: real source files shipped with DiffCoder (its own sources, or its node_modules in an install),
+ * the cursor at the start of a line whose rest is missing (as if being written), ~1k tokens of
+ * prefix + suffix around it. Workloads, each on every context:
+ *   cold        one request per context in turn, so nothing is reused from the previous request;
+ *   warm        typing: the prefix grows by the next 1-3 characters of the missing line per request, the
+ *               suffix stays, so the KV of the shared blocks is reused;
+ *   one-line (stop at the line break, 32 tokens) and multi-line (64 tokens);
+ *   threshold decoding (the package's setting) against one token per step (fixed, steps = block size).
+ * Where python3 with torch and the package's checkpoint are found, the cold prompts also go through the
+ * reference sampler (scripts/diffcoder/sampler.py) on the same weights: a baseline from the same run.
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as readline from 'readline';
+import type { Manifest } from '../engine/package/manifest';
+import { fimPrompt } from '../engine/prompts';
+import type { CompleteParams, DecodingOptions, GenerateResult } from '../engine/protocol';
+import { CodeTokenizer } from '../engine/tokenizer';
+import { withEngine } from './engine';
+import { decoding, loadParams, number, packageRoot, parse, UsageError } from './options';
+
+interface Context {
+  file: string;
+  prefix: string;
+  suffix: string;
+  /** The missing line, typed a few characters per warm request. */
+  line: string;
+}
+
+interface Sample {
+  latencyMs: number;
+  result: GenerateResult;
+}
+
+export interface BenchRow {
+  name: string;
+  requests: number;
+  p50Ms: number;
+  p95Ms: number;
+  /** Decoding time inside the worker (no IPC, no tokenization). */
+  engineP50Ms: number;
+  tokens: number;
+  tokensPerSecond: number;
+  tokensPerPass: number;
+  reusedTokens: number;
+  promptTokens: number;
+}
+
+function percentile(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+function row(name: string, samples: Sample[]): BenchRow {
+  const sum = (f: (s: Sample) => number) => samples.reduce((a, s) => a + f(s), 0);
+  const tokens = sum((s) => s.result.tokens);
+  const ms = sum((s) => s.result.ms);
+  return {
+    name,
+    requests: samples.length,
+    p50Ms: round(percentile(samples.map((s) => s.latencyMs), 50)),
+    p95Ms: round(percentile(samples.map((s) => s.latencyMs), 95)),
+    engineP50Ms: round(percentile(samples.map((s) => s.result.ms), 50)),
+    tokens,
+    tokensPerSecond: round(ms > 0 ? (tokens * 1000) / ms : 0),
+    tokensPerPass: round(tokens / Math.max(1, sum((s) => s.result.forwardPasses)), 2),
+    reusedTokens: sum((s) => s.result.reusedTokens),
+    promptTokens: sum((s) => s.result.promptTokens),
+  };
+}
+
+/** Source files to take contexts from: big enough, sorted for a deterministic choice. */
+function sourceFiles(): string[] {
+  const root = packageRoot();
+  const dirs = ['src', 'scripts', 'node_modules/vscode-jsonrpc/lib', 'node_modules/onnxruntime-common/dist/cjs', 'node_modules/@huggingface/jinja/dist'];
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|js|py)$/.test(e.name) && !e.name.endsWith('.d.ts') && !e.name.endsWith('.min.js')) {
+        const size = fs.statSync(p).size;
+        if (size > 8_000 && size < 400_000) out.push(p);
+      }
+    }
+  };
+  for (const d of dirs) walk(path.join(root, d));
+  return out;
+}
+
+/** The cursor at the start (after indentation) of a substantial line ~60% into the file. */
+export function makeContext(tok: CodeTokenizer, file: string, prefixTokens = 768, suffixTokens = 256): Context | undefined {
+  const text = fs.readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+  const lines = text.split('\n');
+  let offset = 0;
+  const starts = lines.map((l) => {
+    const s = offset;
+    offset += l.length + 1;
+    return s;
+  });
+  for (let i = Math.floor(lines.length * 0.6); i < lines.length; i++) {
+    const body = lines[i].trimStart();
+    if (body.length < 20 || body.startsWith('//') || body.startsWith('#') || body.startsWith('*')) continue;
+    const cursor = starts[i] + lines[i].length - body.length;
+    const after = starts[i] + lines[i].length; // the missing line ends here; the suffix starts at its line break
+    const pre = tok.encode(text.slice(Math.max(0, cursor - prefixTokens * 8), cursor));
+    const suf = tok.encode(text.slice(after, after + suffixTokens * 8));
+    const prefix = tok.decode(pre.slice(-prefixTokens)).replace(/^[^\n]*\n/, '');
+    const suffix = tok.decode(suf.slice(0, suffixTokens)).replace(/\n[^\n]*$/, '\n');
+    return { file, prefix, suffix, line: body };
+  }
+  return undefined;
+}
+
+/** A python3 that can import torch, and the reference driver next to this install; undefined if none. */
+function findPython(): string | undefined {
+  for (const py of [process.env.DIFFCODER_PYTHON, 'python3', '/usr/bin/python3']) {
+    if (!py) continue;
+    const r = spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore', env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+
+interface PyResult {
+  tokens: number[];
+  forward_passes: number;
+  stopped_by: string;
+  ms: number;
+}
+
+async function runReference(py: string, checkpoint: string, modelDir: string, threads: number, requests: object[]): Promise<PyResult[]> {
+  const child = spawn(py, ['-m', 'scripts.diffcoder.decode_reference', '--checkpoint', checkpoint, '--package', modelDir, '--threads', String(threads)], {
+    cwd: packageRoot(),
+    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const results: PyResult[] = [];
+  const rl = readline.createInterface({ input: child.stdout });
+  const done = new Promise<void>((resolve, reject) => {
+    rl.on('line', (l) => {
+      const r = JSON.parse(l);
+      if (!r.ready) results.push(r);
+    });
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`reference sampler failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`))));
+  });
+  child.stdin.end(requests.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  await done;
+  return results;
+}
+
+export async function bench(argv: string[]): Promise<void> {
+  const { values: v } = parse(argv, { contexts: { type: 'string' }, typing: { type: 'string' }, checkpoint: { type: 'string' }, 'no-python': { type: 'boolean' } });
+  const load = loadParams(v);
+  const nContexts = number(v, 'contexts', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1') ?? 8;
+  const typing = number(v, 'typing', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1') ?? 4;
+  const dec: DecodingOptions = decoding(v);
+  const manifest = JSON.parse(fs.readFileSync(path.join(load.modelDir, 'diffcoder.json'), 'utf8')) as Manifest;
+  const tok = CodeTokenizer.fromFile(path.join(load.modelDir, 'tokenizer.json'));
+
+  const files = sourceFiles();
+  const contexts: Context[] = [];
+  for (let i = 0; i < files.length && contexts.length < nContexts; i++) {
+    const f = files[Math.floor((i * files.length) / Math.min(files.length, nContexts * 2)) % files.length];
+    const c = makeContext(tok, f);
+    if (c && !contexts.some((x) => x.file === c.file)) contexts.push(c);
+  }
+  if (!contexts.length) throw new UsageError('no source files found to take contexts from');
+  const log = (s: string) => process.stderr.write(s + '\n');
+
+  const B = manifest.blockSize;
+  const threshold = { ...dec };
+  const oneTokenPerStep: DecodingOptions = { ...dec, mode: 'fixed', stepsPerBlock: B };
+  const kinds = [
+    { name: 'one-line', singleLine: true, maxTokens: 32 },
+    { name: 'multi-line', singleLine: false, maxTokens: 64 },
+  ];
+
+  const result = await withEngine(load, v.verbose === true, async ({ engine, model, token }) => {
+    const ask = async (p: CompleteParams): Promise<Sample> => {
+      const t0 = performance.now();
+      const result = await engine.complete(p, token);
+      return { latencyMs: performance.now() - t0, result };
+    };
+    const params = (c: Context, k: (typeof kinds)[number], d: DecodingOptions, typed = 0): CompleteParams => ({
+      prefix: c.prefix + c.line.slice(0, typed),
+      suffix: c.suffix,
+      maxTokens: k.maxTokens,
+      singleLine: k.singleLine,
+      decoding: d,
+    });
+    // JIT and allocator warm-up, not measured.
+    await ask(params(contexts[0], kinds[1], threshold));
+    await ask({ prefix: 'x', suffix: '', maxTokens: 4 });
+
+    const rows: BenchRow[] = [];
+    const cold: Record<string, Sample[]> = {};
+    for (const k of kinds) {
+      log(`${k.name}: cold`);
+      cold[k.name] = [];
+      for (const c of contexts) cold[k.name].push(await ask(params(c, k, threshold)));
+      rows.push(row(`${k.name} cold`, cold[k.name]));
+      log(`${k.name}: warm (typing)`);
+      const warm: Sample[] = [];
+      for (const c of contexts) {
+        await ask(params(c, k, threshold)); // the request before the first keystroke
+        let typed = 0;
+        for (let j = 0; j < typing && typed < c.line.length; j++) {
+          typed += 1 + (j % 3);
+          warm.push(await ask(params(c, k, threshold, typed)));
+        }
+      }
+      rows.push(row(`${k.name} warm (typing)`, warm));
+    }
+    log('multi-line: one token per step');
+    const fixed: Sample[] = [];
+    for (const c of contexts) fixed.push(await ask(params(c, kinds[1], oneTokenPerStep)));
+    rows.push(row(`multi-line cold, one token per step (fixed, ${B} steps/block)`, fixed));
+    const stats = await engine.stats();
+    return { rows, cold, fixed, model, rssBytes: stats.rssBytes };
+  });
+
+  const { rows, cold, fixed, model } = result;
+  const thr = rows.find((r) => r.name === 'multi-line cold')!;
+  const one = rows[rows.length - 1];
+  const msPerToken = (r: BenchRow) => (r.tokensPerSecond > 0 ? 1000 / r.tokensPerSecond : NaN);
+  const speedup = round(msPerToken(one) / msPerToken(thr), 2);
+  const warmOne = rows.find((r) => r.name === 'one-line warm (typing)')!;
+  const coldOne = rows.find((r) => r.name === 'one-line cold')!;
+
+  // Python reference on the same cold prompts, where it can run.
+  let reference: Record<string, unknown> = { skipped: 'not attempted' };
+  const checkpoint = typeof v.checkpoint === 'string' ? path.resolve(v.checkpoint) : referenceCheckpoint(manifest, load.modelDir);
+  const py = v['no-python'] ? undefined : findPython();
+  if (v['no-python']) reference = { skipped: '--no-python' };
+  else if (!py) reference = { skipped: 'no python3 with torch found (set DIFFCODER_PYTHON)' };
+  else if (!fs.existsSync(path.join(packageRoot(), 'scripts', 'diffcoder', 'sampler.py'))) reference = { skipped: 'scripts/diffcoder/sampler.py is not part of this install' };
+  else if (!checkpoint) reference = { skipped: "no checkpoint for this package's weights (pass --checkpoint DIR)" };
+  else {
+    log('python reference sampler: cold prompts');
+    const d = { ...manifest.decoding, ...dec };
+    const reqs: { kind: string; req: object }[] = [];
+    const newline = [...tok.newlineTokenIds()];
+    for (const k of kinds) {
+      for (const c of contexts) {
+        const prompt = fimPrompt(tok, manifest, c.prefix, c.suffix);
+        reqs.push({ kind: k.name, req: { prompt, max_new_tokens: k.maxTokens, mode: d.mode, threshold: d.threshold, steps_per_block: d.stepsPerBlock, temperature: d.temperature, seed: d.seed ?? 0, stop_ids: k.singleLine ? newline : [] } });
+      }
+    }
+    try {
+      const out = await runReference(py, checkpoint, load.modelDir, load.threads || 2, reqs.map((r) => r.req));
+      const per: Record<string, unknown> = {};
+      for (const k of kinds) {
+        const py = out.filter((_, i) => reqs[i].kind === k.name);
+        const ts = cold[k.name];
+        const pyP50 = percentile(py.map((r) => r.ms), 50);
+        const tsP50 = percentile(ts.map((s) => s.result.ms), 50);
+        // The same answer is expected on fp32 weights; quantized packages differ from the checkpoint.
+        const text = (r: PyResult) => (k.singleLine ? tok.decode(r.tokens).split(/\r?\n/, 1)[0] : tok.decode(r.tokens));
+        const same = py.filter((r, i) => ts[i].result.text === text(r) && ts[i].result.forwardPasses === r.forward_passes).length;
+        per[k.name] = { pythonP50Ms: round(pyP50), engineP50Ms: round(tsP50), engineSpeedup: round(pyP50 / tsP50, 2), sameAnswers: `${same}/${py.length}` };
+      }
+      reference = { python: py, checkpoint, ...per };
+    } catch (e) {
+      reference = { skipped: (e as Error).message };
+    }
+  }
+
+  const report = {
+    model: { name: model.name, version: model.version, weights: model.weights, device: model.device, dir: model.modelDir },
+    threads: load.threads ?? 0,
+    decoding: { ...manifest.decoding, ...dec },
+    contexts: contexts.map((c) => path.relative(packageRoot(), c.file)),
+    rows,
+    thresholdVsOneTokenPerStep: { speedup, thresholdTokensPerPass: thr.tokensPerPass, oneTokenPerStepTokensPerPass: one.tokensPerPass },
+    warmVsCold: { oneLineP50Speedup: round(coldOne.p50Ms / warmOne.p50Ms, 2), reusedShare: round(warmOne.reusedTokens / Math.max(1, warmOne.promptTokens), 3) },
+    workerRssMB: round(result.rssBytes / 2 ** 20),
+    reference,
+  };
+  if (v.json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return;
+  }
+  const o = (s: string) => process.stdout.write(s + '\n');
+  o(`model ${model.name} ${model.version} (${model.weights}) on ${model.device}, threads ${load.threads || 'default'}, block ${B}, ${report.decoding.mode} ${report.decoding.mode === 'threshold' ? report.decoding.threshold : report.decoding.stepsPerBlock + ' steps/block'}`);
+  o(`${contexts.length} contexts (~1k tokens of prefix + suffix) from ${[...new Set(report.contexts.map((c) => c.split(path.sep).slice(0, 2).join('/')))].join(', ')}`);
+  o('');
+  o(`${'workload'.padEnd(58)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'engine'.padStart(8)} ${'tok/s'.padStart(8)} ${'tok/pass'.padStart(8)} ${'reused'.padStart(7)}`);
+  for (const r of rows) {
+    o(`${r.name.padEnd(58)} ${r.p50Ms.toFixed(1).padStart(8)} ${r.p95Ms.toFixed(1).padStart(8)} ${r.engineP50Ms.toFixed(1).padStart(8)} ${r.tokensPerSecond.toFixed(1).padStart(8)} ${r.tokensPerPass.toFixed(2).padStart(8)} ${(round((100 * r.reusedTokens) / Math.max(1, r.promptTokens), 0) + '%').padStart(7)}`);
+  }
+  o('');
+  o(`threshold vs one token per step: ${speedup}x faster per generated token (${thr.tokensPerPass} vs ${one.tokensPerPass} tokens per pass)`);
+  o(`warm (typing) vs cold, one-line p50: ${report.warmVsCold.oneLineP50Speedup}x (${round(100 * report.warmVsCold.reusedShare, 0)}% of prompt tokens reused)`);
+  o(`worker RSS: ${report.workerRssMB} MB`);
+  if ('skipped' in reference) o(`python reference: skipped (${reference.skipped})`);
+  else {
+    for (const k of kinds) {
+      const r = reference[k.name] as { pythonP50Ms: number; engineP50Ms: number; engineSpeedup: number; sameAnswers: string };
+      o(`python reference (sampler.py, torch, same checkpoint), ${k.name} cold: p50 ${r.pythonP50Ms} ms vs engine ${r.engineP50Ms} ms -> engine ${r.engineSpeedup}x faster; same answer and passes ${r.sameAnswers}`);
+    }
+  }
+}
+
+/** The checkpoint the package was converted from, when its provenance names one that exists here. */
+function referenceCheckpoint(m: Manifest, modelDir: string): string | undefined {
+  const p = m.provenance ?? {};
+  for (const key of ['checkpoint', 'sourceCheckpoint']) {
+    const v = p[key];
+    if (typeof v === 'string') {
+      const abs = path.resolve(modelDir, v);
+      if (fs.existsSync(path.join(abs, 'config.json'))) return abs;
+    }
+  }
+  return undefined;
+}

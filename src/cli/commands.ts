@@ -1,0 +1,165 @@
+/** `diffcoder complete | fill | edit | eval | convert`. */
+import * as fs from 'fs';
+import { findHoles } from '../completion/holes';
+import type { GenerateResult } from '../engine/protocol';
+import { withEngine } from './engine';
+import { decoding, languageOf, loadParams, maxTokens, parse, readSource, UsageError } from './options';
+
+type Out = (s: string) => void;
+const stdout: Out = (s) => process.stdout.write(s);
+
+/** The --json fields of one answer. */
+function summary(r: GenerateResult) {
+  return { text: r.text, tokens: r.tokens, forwardPasses: r.forwardPasses, ms: r.ms, device: r.device, stoppedBy: r.stoppedBy, promptTokens: r.promptTokens, reusedTokens: r.reusedTokens };
+}
+
+/** 1-based LINE:COL -> character offset; COL may be one past the end of the line. */
+export function offsetAt(text: string, at: string): number {
+  const m = /^(\d+):(\d+)$/.exec(at);
+  if (!m) throw new UsageError(`--at must be LINE:COL, 1-based (e.g. --at 12:5), got ${JSON.stringify(at)}`);
+  const line = Number(m[1]);
+  const col = Number(m[2]);
+  const lines = text.split('\n');
+  if (line < 1 || line > lines.length) throw new UsageError(`--at ${at}: line ${line} is outside the file (it has ${lines.length} lines)`);
+  const len = lines[line - 1].replace(/\r$/, '').length;
+  if (col < 1 || col > len + 1) throw new UsageError(`--at ${at}: column ${col} is outside line ${line} (it has ${len} characters; columns 1..${len + 1})`);
+  let offset = 0;
+  for (let i = 0; i < line - 1; i++) offset += lines[i].length + 1;
+  return offset + col - 1;
+}
+
+export async function complete(argv: string[], out: Out = stdout): Promise<void> {
+  const { values: v, positionals } = parse(argv, { at: { type: 'string' }, 'single-line': { type: 'boolean' } });
+  const text = readSource(positionals[0], 'FILE: diffcoder complete FILE --at LINE:COL');
+  if (typeof v.at !== 'string') throw new UsageError('missing --at LINE:COL (the cursor position, 1-based)');
+  const offset = offsetAt(text, v.at);
+  const params = { prefix: text.slice(0, offset), suffix: text.slice(offset), maxTokens: maxTokens(v, 64), singleLine: v['single-line'] === true, decoding: decoding(v) };
+  await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
+    const r = await engine.complete(params, token);
+    out(v.json ? JSON.stringify(summary(r)) + '\n' : r.text + (r.text.endsWith('\n') ? '' : '\n'));
+  });
+}
+
+export async function fill(argv: string[], out: Out = stdout): Promise<void> {
+  const { values: v, positionals } = parse(argv, { write: { type: 'boolean' } });
+  const file = positionals[0];
+  const text = readSource(file, 'FILE: diffcoder fill FILE');
+  const holes = findHoles(text);
+  if (!holes.length) {
+    throw new UsageError(`${file} has no hole to fill: mark one with a line holding only <FILL>, # FILL or // FILL, or with /*FILL*/ or <FILL> inside a line`);
+  }
+  await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
+    const r = await engine.fill({ text, holes: holes.map((h) => ({ offset: h.offset, length: h.length })), maxTokens: maxTokens(v, 128), decoding: decoding(v) }, token);
+    if (v.write) fs.writeFileSync(file!, r.text);
+    if (v.json) {
+      const total = (k: 'tokens' | 'forwardPasses' | 'ms') => r.fills.reduce((s, f) => s + f[k], 0);
+      out(JSON.stringify({ text: r.text, tokens: total('tokens'), forwardPasses: total('forwardPasses'), ms: Math.round(total('ms') * 10) / 10, device: r.fills[0]?.device, fills: r.fills.map(summary) }) + '\n');
+    } else if (!v.write) {
+      out(r.text);
+    }
+  });
+}
+
+export async function edit(argv: string[], out: Out = stdout): Promise<void> {
+  const { values: v, positionals } = parse(argv, { lines: { type: 'string' }, instruction: { type: 'string' } });
+  const file = positionals[0];
+  const text = readSource(file, 'FILE: diffcoder edit FILE --lines A-B --instruction TEXT');
+  if (typeof v.instruction !== 'string' || !v.instruction.trim()) throw new UsageError('missing --instruction TEXT (what to change)');
+  const lines = text.split('\n');
+  let from = 1;
+  let to = lines.length;
+  if (v.lines !== undefined) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(String(v.lines));
+    if (!m) throw new UsageError(`--lines must be A-B (1-based, inclusive) or A, got ${JSON.stringify(v.lines)}`);
+    from = Number(m[1]);
+    to = Number(m[2] ?? m[1]);
+    if (from < 1 || to < from || to > lines.length) throw new UsageError(`--lines ${v.lines} is outside ${file} (lines 1-${lines.length})`);
+  }
+  const code = lines.slice(from - 1, to).join('\n');
+  await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
+    const r = await engine.edit({ instruction: v.instruction as string, code, language: languageOf(file!), maxTokens: maxTokens(v, 512), decoding: decoding(v) }, token);
+    out(v.json ? JSON.stringify(summary(r)) + '\n' : r.text + (r.text.endsWith('\n') ? '' : '\n'));
+  });
+}
+
+interface Task {
+  task_id: string;
+  prefix?: string;
+  suffix?: string;
+  code?: string;
+  instruction?: string;
+}
+
+/** Reads and checks every line before any model work, so a bad file fails in milliseconds. */
+function readTasks(file: string, kind: 'infill' | 'edit'): Task[] {
+  const text = readSource(file, 'TASKS.jsonl');
+  const need = kind === 'infill' ? ['prefix', 'suffix'] : ['code', 'instruction'];
+  const tasks: Task[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let t: Record<string, unknown>;
+    try {
+      t = JSON.parse(line);
+    } catch (e) {
+      throw new UsageError(`${file} line ${i + 1} is not JSON: ${(e as Error).message}`);
+    }
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new UsageError(`${file} line ${i + 1} must be a JSON object`);
+    if (typeof t.task_id !== 'string' && typeof t.task_id !== 'number') throw new UsageError(`${file} line ${i + 1} has no "task_id"`);
+    for (const k of need) {
+      if (typeof t[k] !== 'string') throw new UsageError(`${file} line ${i + 1} (task ${t.task_id}) needs a string "${k}" for --task ${kind}`);
+    }
+    tasks.push({ ...(t as unknown as Task), task_id: String(t.task_id) });
+  });
+  if (!tasks.length) throw new UsageError(`${file} holds no tasks`);
+  return tasks;
+}
+
+export async function evalTasks(argv: string[], out: Out = stdout): Promise<void> {
+  const { values: v, positionals } = parse(argv, { task: { type: 'string' }, language: { type: 'string' } });
+  if (v.task !== 'infill' && v.task !== 'edit') throw new UsageError(`--task must be infill or edit (got ${v.task === undefined ? 'nothing' : JSON.stringify(v.task)})`);
+  const kind = v.task;
+  const tasks = readTasks(positionals[0] ?? '', kind);
+  const budget = maxTokens(v, kind === 'infill' ? 256 : 1024);
+  const dec = decoding(v);
+  await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
+    const t0 = Date.now();
+    let tokens = 0;
+    for (const [i, t] of tasks.entries()) {
+      if (token.isCancellationRequested) break;
+      const r =
+        kind === 'infill'
+          ? await engine.complete({ prefix: t.prefix!, suffix: t.suffix!, maxTokens: budget, decoding: dec }, token)
+          : await engine.edit({ instruction: t.instruction!, code: t.code!, language: typeof v.language === 'string' ? v.language : undefined, maxTokens: budget, decoding: dec }, token);
+      tokens += r.tokens;
+      out(JSON.stringify({ task_id: t.task_id, completion: r.text }) + '\n');
+      process.stderr.write(`[${i + 1}/${tasks.length}] ${t.task_id}: ${r.tokens} tokens, ${r.forwardPasses} passes, ${Math.round(r.ms)} ms (${r.stoppedBy})\n`);
+    }
+    const s = (Date.now() - t0) / 1000;
+    process.stderr.write(`done: ${tasks.length} tasks, ${tokens} tokens in ${s.toFixed(1)} s\n`);
+  });
+}
+
+export async function convert(argv: string[]): Promise<void> {
+  const { values: v, positionals } = parse(argv, { weights: { type: 'string' } });
+  const [src, outDir] = positionals;
+  if (!src || !outDir) throw new UsageError('usage: diffcoder convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32]');
+  if (!fs.existsSync(src) || !fs.statSync(src).isDirectory()) throw new UsageError(`${src} is not a folder (a checkpoint folder holds config.json, *.safetensors and tokenizer.json)`);
+  const weights = (v.weights ?? 'int8') as string;
+  if (!['int8', 'int4', 'fp16', 'fp32'].includes(weights)) throw new UsageError(`--weights must be int8, int4, fp16 or fp32 (got ${JSON.stringify(weights)})`);
+  // Loaded on demand: the other commands never need the converter.
+  const { convertCheckpoint } = await import('../convert');
+  const tty = process.stderr.isTTY;
+  let last = '';
+  const m = await convertCheckpoint(src, outDir, {
+    weights: weights as 'int8',
+    onProgress: (f, msg) => {
+      const line = `${String(Math.round(f * 100)).padStart(3)}% ${msg}`;
+      if (line === last) return;
+      last = line;
+      process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+    },
+  });
+  if (tty) process.stderr.write('\n');
+  const a = m.architecture;
+  process.stdout.write(`${outDir}: ${m.name} ${m.version}, ${m.weights.dtype}, ${a.numLayers} layers, hidden ${a.hiddenSize}, vocab ${a.vocabSize}\n`);
+}
