@@ -1,4 +1,8 @@
-"""How much text around the cursor an editor sends: up to ~2000 chars before, ~800 after, varied."""
+"""How much text around the cursor an editor sends: up to ~2000 chars before, ~800 after, varied.
+
+Shaped like src/completion/context.ts buildWindows: the prefix starts at a line start and the suffix
+stops just before a line break (it does not include that '\n'), unless the file ends first.
+"""
 from ..text_units import safe_cut
 
 MAX_PREFIX_CHARS = 2000
@@ -20,15 +24,17 @@ def cut_window(rng, text, start, end, max_prefix=MAX_PREFIX_CHARS, max_suffix=MA
     pb = max_prefix if full else _budget(rng, max_prefix)
     sb = max_suffix if full else _budget(rng, max_suffix)
     p0 = max(0, start - pb)
-    if p0 > 0 and (full or rng.random() < 0.8):
+    if p0 > 0 and (full or rng.random() < 0.9):
         nl = text.find('\n', p0, start)
         if nl >= 0:
             p0 = nl + 1
     s1 = min(len(text), end + sb)
-    if s1 < len(text) and (full or rng.random() < 0.8):
-        nl = text.rfind('\n', end, s1)
+    if s1 < len(text) and (full or rng.random() < 0.9):
+        nl = text.rfind('\n', end, s1 + 1)
         if nl >= 0:
-            s1 = nl + 1
+            s1 = nl
+            if s1 > end and text[s1 - 1] == '\r':
+                s1 -= 1
     p0 = safe_cut(text, p0, +1)
     s1 = safe_cut(text, s1, -1)
     return text[p0:start], text[end:s1]
