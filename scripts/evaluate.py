@@ -4,7 +4,8 @@ Reads pre-tokenized tasks (build/eval/<set>.ids.jsonl: {"task_id","lang","prompt
 and decodes each with
   diffusion  the reference block-diffusion sampler (threshold or one-token-per-step fixed schedule);
   ar         greedy next-token decoding (for the AR stage and the AR baseline, which predict i+1 at i).
-Scores exact match of the decoded text (trailing whitespace per line ignored) and tokens per forward pass.
+Scores exact match of the decoded text (trailing whitespace per line ignored) and generated tokens per
+forward pass (the prompt's prefill not counted).
 The shipped int8 package is evaluated through the product itself instead (`diffcoder eval`, then
 scripts/data/score.py); this script exists for checkpoints that never become packages and for
 comparing decoding modes and training stages on the same tasks.
@@ -88,8 +89,8 @@ def main(argv=None):
     a = p.parse_args(argv)
     if a.device == "cpu":
         torch.set_num_threads(2)
-    decoder = ByteLevelDecoder.from_file(a.tokenizer)
-    newline_ids = {i for i in range(len(decoder)) if i not in SPECIAL_IDS and "\n" in decoder.decode([i])}
+    decoder = ByteLevelDecoder(a.tokenizer)
+    newline_ids = {i for i in decoder.id_to_token if i not in SPECIAL_IDS and "\n" in decoder.decode([i])}
     model = load_model(a.ckpt, a.preset, a.device)
     sampler = ReferenceSampler(model, mask_id=MASK, eos_id=EOS, suppress_ids=[i for i in SPECIAL_IDS if i != EOS],
                                device=a.device)
@@ -106,11 +107,12 @@ def main(argv=None):
         for t in tasks:
             if a.mode == "ar":
                 out, n = ar_generate(model, t["prompt"], a.max_new, stop, a.device)
+                n -= 1  # the prompt's prefill
             else:
                 opt = DecodeOptions(block_size=a.block_size, max_new_tokens=a.max_new, mode=a.decode,
                                     threshold=a.threshold, steps_per_block=a.block_size)
                 r = sampler.generate(t["prompt"], opt)
-                out, n = r.tokens, r.forward_passes
+                out, n = r.tokens, r.forward_passes - (1 if len(t["prompt"]) >= a.block_size else 0)
             got = decoder.decode(out)
             if single:
                 got = got.split("\n")[0]
