@@ -1,0 +1,1 @@
+"""Real described patches (Debian source packages' debian/patches with DEP-3 headers)."""
