@@ -270,7 +270,7 @@ def main(argv=None):
     os.makedirs(a.run, exist_ok=True)
     meta_path = os.path.join(a.data, "meta.json")
     meta = json.load(open(meta_path)) if os.path.exists(meta_path) else {}
-    mask_id = int(meta.get("special_ids", {}).get("mask", 3))
+    mask_id = int(meta.get("specialTokens", {}).get("mask", 3))
 
     cfg = Config(vocab_size=a.vocab_size, max_position_embeddings=max(4096, a.seq_len), **PRESETS[a.preset])
     model = LlamaForDiffusion(cfg)
@@ -286,6 +286,8 @@ def main(argv=None):
         load_weights(model, a.init)
     if not a.resume:
         state["earlier_stages"] = provenance_chain(a.init)
+    with open(os.path.join(a.run, "config.json"), "w") as f:  # lets evaluate.py rebuild the model
+        json.dump(cfg.to_hf(), f, indent=2)
     model.to(a.device)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]

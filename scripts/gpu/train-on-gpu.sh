@@ -21,7 +21,7 @@ log() { echo "[$(date +%T)] $*"; }
 
 log "gpu: $(nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || echo none); torch $($PY -c 'import torch;print(torch.__version__)')"
 $PY -c "import tarfile; tarfile.open('.gpu/data.tar.xz').extractall('$W/data')"
-D=$W/data/build/data; E=$W/data/build/eval
+D=$W/data/data; E=$W/data/eval
 TOK=media/models/diffcoder-small/tokenizer.json
 INIT=(); [ -d .gpu/init ] && INIT=(--init .gpu/init)
 
@@ -60,6 +60,6 @@ for r in ar ar2 cpt sft; do cp "$W/$r/log.jsonl" "$OUT/log-$r.jsonl" 2>/dev/null
 # What comes back is limited to 8 files: the weight shards, and one tar with everything else.
 mv "$OUT"/ckpt/model-*.safetensors "$OUT"/
 rm -f "$OUT/ckpt/tokenizer.json"
-log "done"; cat "$OUT/eval.jsonl"
+log "done"; cat "$OUT/eval.jsonl" || true
 (cd "$OUT" && tar -cf results.tar ckpt eval.jsonl *.log log-*.jsonl && rm -rf ckpt eval.jsonl *.log log-*.jsonl)
 ls -la "$OUT"

@@ -59,7 +59,7 @@ class StagesTest(unittest.TestCase):
         stream[:5000].tofile(os.path.join(d, "val.u16"))
         stream.tofile(os.path.join(d, "sft.u16"))
         (np.arange(len(stream)) % 42 > 30).astype(np.uint8).tofile(os.path.join(d, "sft.loss.u8"))
-        json.dump({"special_ids": {"mask": 3}}, open(os.path.join(d, "meta.json"), "w"))
+        json.dump({"specialTokens": {"mask": 3}}, open(os.path.join(d, "meta.json"), "w"))
         self.tok = os.path.join(self.tmp, "tokenizer.json")
         json.dump({"model": {"vocab": {}}}, open(self.tok, "w"))
 
