@@ -15,7 +15,9 @@ _NUMBER = re.compile(r'0[xX][0-9a-fA-F_]+[uUlLnsi0-9]*|0[bB][01_]+[uUlLn]*|(?:\d
 _OPS = ['>>>=', '<<=', '>>=', '===', '!==', '**=', '...', '::', '->', '=>', '==', '!=', '<=', '>=', '&&', '||',
         '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<', '>>', ':=', '??', '?.']
 _RUST_CHAR = re.compile(r"'(?:\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|.)|[^\\'\n])'")
-_REGEX_BEFORE = set('(,=:[!&|?{};+-*%<>~^') 
+_REGEX_BEFORE = set('(,=:[!&|?{};+-*%<>~^')
+_OP_RE = re.compile('|'.join(re.escape(o) for o in _OPS) + '|.', re.S)
+_WS_RE = re.compile(r'[ \t\r\f\v]+')
 
 
 @dataclass
@@ -89,9 +91,7 @@ def lex(text, lang):
         if c == '\n':
             toks.append(Tok('nl', c, i)); i += 1; continue
         if c in ' \t\r\f\v':
-            j = i
-            while j < n and text[j] in ' \t\r\f\v':
-                j += 1
+            j = _WS_RE.match(text, i).end()
             toks.append(Tok('ws', text[i:j], i)); i = j; continue
         if shell:
             if c == '#' and (i == 0 or text[i - 1] in ' \t\n;'):
@@ -156,11 +156,8 @@ def lex(text, lang):
         if c.isdigit() or (c == '.' and i + 1 < n and text[i + 1].isdigit()):
             m = _NUMBER.match(text, i)
             toks.append(Tok('number', m.group(), i)); i = m.end(); continue
-        for op in _OPS:
-            if text.startswith(op, i):
-                toks.append(Tok('op', op, i)); i += len(op); break
-        else:
-            toks.append(Tok('op', c, i)); i += 1
+        op = _OP_RE.match(text, i).group()
+        toks.append(Tok('op', op, i)); i += len(op)
     return Lexed(toks, ok)
 
 

@@ -156,16 +156,18 @@ def add_type_hints(rng, pf, fn, parent):
         if arrow < 0 or pf.text[cut - 1] != ')':
             return None
         edits.append((cut, pf.end(fn.returns), ''))
-    tree = copy.deepcopy(pf.tree)
-    target = [n for n in ast.walk(tree) if isinstance(n, type(fn)) and n.lineno == fn.lineno and n.name == fn.name][0]
-    _StripAnnotations(target).visit(tree)
+    def check(new_text):
+        tree = copy.deepcopy(pf.tree)
+        target = [n for n in ast.walk(tree) if isinstance(n, type(fn)) and n.lineno == fn.lineno and n.name == fn.name][0]
+        _StripAnnotations(target).visit(tree)
+        return _same_ast(tree)(new_text)
     subj = subject(rng, fn.name, _fn_kind(fn, parent))
     instr = phrase(rng, [
         'Add type hints to {subj}.', 'Add type annotations to the parameters and return value of {subj}.',
         'add type hints', 'Annotate {subj} with types.', 'Type-annotate this function.',
         'Add Python type hints to the signature of {subj}.',
     ], subj=subj)
-    return Change('add_type_hints', edits, *_region(pf, fn), instr, reverse=True, check=_same_ast(tree))
+    return Change('add_type_hints', edits, *_region(pf, fn), instr, reverse=True, check=check)
 
 
 _FLIP_BOUND = {ast.Lt: '<=', ast.LtE: '<', ast.Gt: '>=', ast.GtE: '>'}
@@ -398,10 +400,11 @@ def rename(rng, pf, fn, parent):
             return None
         s = pf.line_start[fn.lineno - 1] + m.start(1)
         edits.append((s, s + len(old), new))
-    tree = copy.deepcopy(pf.tree)
-    target = [n for n in ast.walk(tree) if isinstance(n, type(fn)) and n.lineno == fn.lineno and n.name == fn.name][0]
-    _Rename(target, old, new, rename_def).visit(tree)
-    check = _same_ast(tree)
+    def check(new_text, old=old, new=new):
+        tree = copy.deepcopy(pf.tree)
+        target = [n for n in ast.walk(tree) if isinstance(n, type(fn)) and n.lineno == fn.lineno and n.name == fn.name][0]
+        _Rename(target, old, new, rename_def).visit(tree)
+        return _same_ast(tree)(new_text)
     if direction == 'reverse':
         # the input has the generic name; the instruction asks for the corpus's name
         old, new = new, old
@@ -647,7 +650,6 @@ def invert_if(rng, pf, fn, parent):
         ts, te = pf.start(node.test), pf.end(node.test)
         new = (header[:ts - pf.line_start[node.lineno - 1]] + neg + header[te - pf.line_start[node.lineno - 1]:]
                + orelse + pf.lines[else_line - 1] + body)
-        tree = copy.deepcopy(pf.tree)
         s, e = pf.line_start[node.lineno - 1], pf.line_start[node.end_lineno]
         instr = phrase(rng, [
             'Invert the if condition in {subj} and swap the branches.', 'Invert the `if` on line {c} and swap its branches.',
