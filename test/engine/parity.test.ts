@@ -1,0 +1,141 @@
+// PARITY: the TypeScript engine (src/engine/sampler.ts over onnxruntime) produces exactly the tokens of the
+// reference sampler (scripts/diffcoder/sampler.py over model.py in torch) on the same fp32 weights:
+// greedy, threshold and fixed modes, prompts of every length mod the block size, answers that hit EOS.
+import { test, before } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { LoadedModel } from '../../src/engine/loadedModel';
+import { fimPrompt } from '../../src/engine/prompts';
+import { generate } from '../../src/engine/sampler';
+import { decodeOptions } from '../../src/engine/tasks';
+import { pythonEnv, pythonWithTorch, REPO, tinyModel, type TinyModel } from './tinyModel';
+
+interface Request {
+  prompt: number[];
+  max_new_tokens: number;
+  mode: 'threshold' | 'fixed';
+  threshold: number;
+  steps_per_block: number;
+}
+interface Answer {
+  tokens: number[];
+  forward_passes: number;
+  stopped_by: string;
+}
+
+const SETTINGS = [
+  { mode: 'threshold', threshold: 0.9, steps_per_block: 4 }, // the package default
+  // random weights are unsure (confidences of a few %): a low threshold makes several commits per pass
+  { mode: 'threshold', threshold: 0.02, steps_per_block: 4 },
+  { mode: 'fixed', threshold: 0.9, steps_per_block: 4 }, // one token per pass
+  { mode: 'fixed', threshold: 0.9, steps_per_block: 2 }, // two per pass
+] as const;
+
+const py = pythonWithTorch();
+
+function reference(m: TinyModel, reqs: Request[]): Answer[] {
+  const r = spawnSync(py!, ['-m', 'scripts.diffcoder.decode_reference', '--checkpoint', m.checkpoint, '--package', m.dir], {
+    cwd: REPO,
+    env: pythonEnv,
+    input: reqs.map((x) => JSON.stringify(x)).join('\n') + '\n',
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) throw new Error(`reference sampler failed: ${r.stderr}`);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((x) => !x.ready)
+    .map(({ tokens, forward_passes, stopped_by }) => ({ tokens, forward_passes, stopped_by }));
+}
+
+async function engine(m: TinyModel, reqs: Request[]): Promise<Answer[]> {
+  const lm = await LoadedModel.load({ modelDir: m.dir, threads: 2 });
+  try {
+    const out: Answer[] = [];
+    for (const r of reqs) {
+      const opt = decodeOptions(lm, r.max_new_tokens, { mode: r.mode, threshold: r.threshold, stepsPerBlock: r.steps_per_block });
+      const a = await generate(lm.model, r.prompt, opt, lm.special);
+      out.push({ tokens: a.tokens, forward_passes: a.forwardPasses, stopped_by: a.stoppedBy });
+    }
+    return out;
+  } finally {
+    await lm.dispose();
+  }
+}
+
+/** FIM prompts cut from real source files at varied points, and plain id sequences; every length mod 4. */
+async function prompts(m: TinyModel): Promise<number[][]> {
+  const lm = await LoadedModel.load({ modelDir: m.dir, threads: 1 });
+  const files = ['src/engine/sampler.ts', 'scripts/diffcoder/sampler.py', 'src/engine/tokenizer.ts'].map((f) => fs.readFileSync(path.join(REPO, f), 'utf8'));
+  const out: number[][] = [];
+  for (let i = 0; i < 24; i++) {
+    const text = files[i % files.length];
+    const cut = Math.floor(((i * 7919) % 1000) / 1000 * (text.length - 400)) + 200;
+    const prefix = text.slice(cut - 20 - 9 * i, cut);
+    const suffix = text.slice(cut, cut + 3 * (i % 5));
+    out.push(fimPrompt(lm.tokenizer, lm.manifest, prefix, suffix));
+  }
+  for (let n = 1; n <= 12; n++) out.push(Array.from({ length: n }, (_, i) => 10 + ((i * 7919 + n * 104729) % 16000)));
+  await lm.dispose();
+  return out;
+}
+
+function requests(ps: number[][]): Request[] {
+  return ps.flatMap((prompt) => SETTINGS.map((s) => ({ prompt, max_new_tokens: 20, ...s })));
+}
+
+function compare(reqs: Request[], want: Answer[], got: Answer[]): string[] {
+  const diffs: string[] = [];
+  reqs.forEach((r, i) => {
+    const w = want[i];
+    const g = got[i];
+    if (JSON.stringify(w) !== JSON.stringify(g)) {
+      diffs.push(`#${i} ${r.mode} t=${r.threshold} steps=${r.steps_per_block} prompt ${r.prompt.length} tokens:\n  python ${JSON.stringify(w)}\n  engine ${JSON.stringify(g)}`);
+    }
+  });
+  return diffs;
+}
+
+let plain: TinyModel;
+let plainPrompts: number[][];
+before(async () => {
+  if (!py) return;
+  plain = await tinyModel();
+  plainPrompts = await prompts(plain);
+});
+
+test('same tokens as the Python reference sampler, both modes, prompts of every alignment', { skip: !py && 'needs python3 with torch' }, async () => {
+  const reqs = requests(plainPrompts);
+  assert.ok(new Set(plainPrompts.map((p) => p.length % 4)).size === 4, 'prompt lengths cover every block alignment');
+  const want = reference(plain, reqs);
+  const got = await engine(plain, reqs);
+  assert.deepEqual(compare(reqs, want, got), []);
+  // the settings did what they are for
+  const perPass = (s: number) => {
+    const idx = reqs.map((r, i) => [r, i] as const).filter(([r]) => r.threshold === SETTINGS[s].threshold && r.mode === SETTINGS[s].mode && r.steps_per_block === SETTINGS[s].steps_per_block);
+    return idx.reduce((a, [, i]) => a + got[i].tokens.length, 0) / idx.reduce((a, [, i]) => a + got[i].forward_passes, 0);
+  };
+  assert.ok(perPass(1) > perPass(0), `a low threshold commits more per pass (${perPass(1)} vs ${perPass(0)})`);
+  assert.ok(perPass(3) > perPass(2));
+});
+
+test('same tokens when answers end by EOS inside a block', { skip: !py && 'needs python3 with torch' }, async () => {
+  // EOS made to win wherever the plain model's most common answer token would.
+  const counts = new Map<number, number>();
+  for (const a of await engine(plain, requests(plainPrompts).filter((_, i) => i % SETTINGS.length === 0))) {
+    for (const t of new Set(a.tokens)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  const common = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const eosModel = await tinyModel({ eosLike: common });
+  const reqs = requests(plainPrompts);
+  const want = reference(eosModel, reqs);
+  const got = await engine(eosModel, reqs);
+  assert.deepEqual(compare(reqs, want, got), []);
+  const eos = got.filter((a) => a.stopped_by === 'eos');
+  assert.ok(eos.length >= 8, `only ${eos.length} answers ended by EOS`);
+  assert.ok(new Set(eos.map((a) => a.tokens.length % 4)).size >= 3, 'EOS at varied positions in a block');
+});
