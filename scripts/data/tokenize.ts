@@ -155,42 +155,67 @@ async function tokenizeRecords<R>(enc: BatchEncoder, recs: R[], build: (r: R) =>
   return out;
 }
 
+/** Tokenized samples of a JSONL file, read and encoded in batches (texts are not all held at once). */
+async function tokenizeFile<R>(
+  enc: BatchEncoder, file: string, skip: (r: R) => boolean, build: (r: R) => { prompt: number[]; answer: number[] },
+  take: (r: R, t: { prompt: Uint16Array; answer: Uint16Array }) => void,
+) {
+  const BATCH = 2048;
+  let part: R[] = [];
+  const flush = async () => {
+    const toks = await enc.withTable(() => part.map(build));
+    toks.forEach((t, i) => take(part[i], { prompt: Uint16Array.from(t.prompt), answer: Uint16Array.from(t.answer) }));
+    part = [];
+  };
+  for (const r of readJsonl<R>(file)) {
+    if (skip(r)) continue;
+    part.push(r);
+    if (part.length >= BATCH) await flush();
+  }
+  if (part.length) await flush();
+}
+
 async function buildSft(enc: BatchEncoder, m: Manifest, specials: string[], opts: Options) {
   const rng = new Prng(`${opts.seed}:sft`);
   const dropped: Record<string, number> = {};
   const drop = (why: string) => (dropped[why] = (dropped[why] ?? 0) + 1);
-  const fims: FimRec[] = [];
-  for (const r of readJsonl<FimRec>(path.join(opts.data, 'sft', 'fim.jsonl'))) {
-    if (hasSpecial(specials, r.prefix, r.suffix, r.middle)) drop('special-token-text');
-    else fims.push(r);
-  }
-  const edits: EditRec[] = [];
+  const samples: TokSample[] = [];
+  const available = { fim: 0, edit: 0 };
+  await tokenizeFile<FimRec>(
+    enc, path.join(opts.data, 'sft', 'fim.jsonl'),
+    (r) => {
+      available.fim++;
+      const bad = hasSpecial(specials, r.prefix, r.suffix, r.middle);
+      if (bad) drop('special-token-text');
+      return bad;
+    },
+    (r) => ({ prompt: fimPrompt(enc.tok, m, r.prefix, r.suffix), answer: enc.tok.encode(r.middle) }),
+    (r, t) => {
+      const s: TokSample = { ...t, eos: rng.int(1, 4), kind: 'fim', lang: r.lang, sub: r.kind };
+      if (t.answer.length > opts.maxMiddleTokens) drop('fim-middle-too-long');
+      else if (sampleLength(s) > opts.rowTokens) drop('fim-too-long');
+      else samples.push(s);
+    },
+  );
   const editFiles = [path.join(opts.data, 'sft', 'edit.jsonl')];
   if (opts.patches && fs.existsSync(opts.patches)) editFiles.push(opts.patches);
-  for (const f of editFiles) {
-    for (const r of readJsonl<EditRec>(f)) {
-      if (hasSpecial(specials, r.instruction, r.code, r.new_code)) drop('special-token-text');
-      else edits.push(r);
-    }
+  for (const file of editFiles) {
+    await tokenizeFile<EditRec>(
+      enc, file,
+      (r) => {
+        available.edit++;
+        const bad = hasSpecial(specials, r.instruction, r.code, r.new_code);
+        if (bad) drop('special-token-text');
+        return bad;
+      },
+      (r) => ({ prompt: editPrompt(enc.tok, m, editInput(r)), answer: enc.tok.encode(r.new_code) }),
+      (r, t) => {
+        const s: TokSample = { ...t, eos: rng.int(1, 4), kind: 'edit', lang: r.lang, sub: r.family };
+        if (t.prompt.length + t.answer.length > opts.maxEditTokens || sampleLength(s) > opts.rowTokens) drop('edit-too-long');
+        else samples.push(s);
+      },
+    );
   }
-  const samples: TokSample[] = [];
-  const fimToks = await tokenizeRecords(enc, fims, (r) => ({
-    prompt: fimPrompt(enc.tok, m, r.prefix, r.suffix), answer: enc.tok.encode(r.middle),
-  }));
-  fimToks.forEach((t, i) => {
-    const s: TokSample = { ...t, eos: rng.int(1, 4), kind: 'fim', lang: fims[i].lang, sub: fims[i].kind };
-    if (t.answer.length > opts.maxMiddleTokens) drop('fim-middle-too-long');
-    else if (sampleLength(s) > opts.rowTokens) drop('fim-too-long');
-    else samples.push(s);
-  });
-  const editToks = await tokenizeRecords(enc, edits, (r) => ({
-    prompt: editPrompt(enc.tok, m, editInput(r)), answer: enc.tok.encode(r.new_code),
-  }));
-  editToks.forEach((t, i) => {
-    const s: TokSample = { ...t, eos: rng.int(1, 4), kind: 'edit', lang: edits[i].lang, sub: edits[i].family };
-    if (t.prompt.length + t.answer.length > opts.maxEditTokens || sampleLength(s) > opts.rowTokens) drop('edit-too-long');
-    else samples.push(s);
-  });
   // the FIM / edit mix, by sample count: whichever side is in excess is subsampled
   let f = samples.filter((s) => s.kind === 'fim');
   let e = samples.filter((s) => s.kind === 'edit');
@@ -202,7 +227,8 @@ async function buildSft(enc: BatchEncoder, m: Manifest, specials: string[], opts
     if (f.length > wantF) f = rng.shuffle(f).slice(0, wantF);
   }
   // patches from real projects are few and precious: keep them all
-  const patchSamples = samples.filter((s) => s.kind === 'edit' && s.sub === 'debian_patch' && !e.includes(s));
+  const inE = new Set(e);
+  const patchSamples = samples.filter((s) => s.kind === 'edit' && s.sub === 'debian_patch' && !inE.has(s));
   const mixed = rng.shuffle([...f, ...e, ...patchSamples]);
   const ids = new TypedWriter(path.join(opts.data, 'sft.u16'), 2);
   const loss = new TypedWriter(path.join(opts.data, 'sft.loss.u8'), 1);
@@ -215,7 +241,7 @@ async function buildSft(enc: BatchEncoder, m: Manifest, specials: string[], opts
     lossTokens += row.loss.reduce((x, y) => x + y, 0);
     rows++;
   });
-  const stats: Record<string, Record<string, number>> = { kind: {}, sub: {}, lang: {}, tokens: {} };
+  const stats: Record<string, Record<string, number>> = { kind: {}, sub: {}, lang: {}, tokens: {}, langTokens: {} };
   for (const s of mixed) {
     packer.add(s);
     const bump = (k: string, key: string, n = 1) => (stats[k][key] = (stats[k][key] ?? 0) + n);
@@ -223,6 +249,7 @@ async function buildSft(enc: BatchEncoder, m: Manifest, specials: string[], opts
     bump('sub', `${s.kind}:${s.sub}`);
     bump('lang', s.lang);
     bump('tokens', s.kind, sampleLength(s));
+    bump('langTokens', s.lang, sampleLength(s));
   }
   packer.finish();
   ids.close();
@@ -231,8 +258,9 @@ async function buildSft(enc: BatchEncoder, m: Manifest, specials: string[], opts
   const used = Object.values(stats.tokens).reduce((a, b) => a + b, 0);
   return {
     samples: mixed.length, rows, rowTokens: opts.rowTokens, tokens: ids.count, sampleTokens: used, lossTokens,
-    packingEfficiency: +(used / Math.max(1, ids.count)).toFixed(4), available: { fim: fims.length, edit: edits.length },
+    packingEfficiency: +(used / Math.max(1, ids.count)).toFixed(4), available,
     dropped, perKind: stats.kind, perType: stats.sub, perLanguage: stats.lang, tokensPerKind: stats.tokens,
+    tokensPerLanguage: stats.langTokens,
   };
 }
 

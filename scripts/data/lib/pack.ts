@@ -6,8 +6,8 @@
  * Gaps are `pad` with loss 0. Rows are filled first-fit over a window of open rows.
  */
 export interface Sample {
-  prompt: number[];
-  answer: number[];   // without eos
+  prompt: ArrayLike<number> & Iterable<number>;
+  answer: ArrayLike<number> & Iterable<number>;   // without eos
   eos: number;        // how many eos follow the answer (1..4)
 }
 
