@@ -7,6 +7,7 @@
  *
  *   node --import tsx scripts/data/build.ts --corpus build/corpus --out build/data --eval-out build/eval [--seed 1234]
  *     [--tokenizer media/models/diffcoder-small/tokenizer.json] [--workers 2] [--skip pretrain,val,sft,eval,examples]
+ *     [--fim-per-file 6] [--edits-per-file 4] [--eval-docs-per-lang 120]
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -20,6 +21,12 @@ async function main() {
   const scriptsDir = path.join(__dirname, '..');
   const wi = argv.indexOf('--workers');
   const workers = wi >= 0 ? argv[wi + 1] : '2';
+  // example-count knobs go straight to build_examples.py
+  const passOn: string[] = [];
+  for (const k of ['--fim-per-file', '--edits-per-file', '--eval-docs-per-lang']) {
+    const i = argv.indexOf(k);
+    if (i >= 0) passOn.push(k, argv[i + 1]);
+  }
   for (const p of [path.join(opts.corpus, 'train.jsonl'), path.join(opts.corpus, 'heldout.jsonl'), opts.tokenizer]) {
     if (!fs.existsSync(p)) throw new Error(`missing ${p}`);
   }
@@ -29,7 +36,7 @@ async function main() {
     const r = spawnSync(
       process.env.PYTHON ?? '/usr/bin/python3',
       ['-m', 'data.build_examples', '--corpus', path.resolve(opts.corpus), '--out', path.resolve(opts.data),
-        '--eval-out', path.resolve(opts.evalOut), '--seed', String(opts.seed), '--workers', workers],
+        '--eval-out', path.resolve(opts.evalOut), '--seed', String(opts.seed), '--workers', workers, ...passOn],
       { cwd: scriptsDir, stdio: 'inherit' },
     );
     if (r.status !== 0) throw new Error(`build_examples failed (${r.status ?? r.signal})`);
