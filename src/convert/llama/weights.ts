@@ -20,6 +20,8 @@ export interface Int4Settings {
   blockSize: number;
   /** MatMulNBits accuracy_level: 0 = compute in float, 4 = quantize activations to int8 blocks (faster on CPU). */
   accuracyLevel: number;
+  /** Zero point fixed at 8 (no zero_points tensor) instead of one per block. */
+  symmetric?: boolean;
 }
 
 export interface WeightJob {
@@ -150,15 +152,16 @@ export function emitLinear(ctx: EmitContext, x: string, name: string, sources: s
       const zpb = Math.ceil(nb / 2);
       const B = store.allocate(g.reserve(`${name}.weight_q4`), DataType.UINT8, [N, nb, bs / 2]);
       const S = store.allocate(g.reserve(`${name}.weight_scales`), DataType.FLOAT, [N, nb]);
-      const Z = store.allocate(g.reserve(`${name}.weight_zero_points`), DataType.UINT8, [N, zpb]);
+      const sym = !!ctx.int4.symmetric;
+      const Z = sym ? undefined : store.allocate(g.reserve(`${name}.weight_zero_points`), DataType.UINT8, [N, zpb]);
       job((st) => (w, r0, rows, i) => {
-        const q = quantizeRowsInt4(w, rows, K, bs);
+        const q = quantizeRowsInt4(w, rows, K, bs, sym);
         const row = colStarts[i] + r0;
         st.write(B, row * nb * (bs / 2), q.packed);
         st.write(S, row * nb * 4, bytesOf(q.scales));
-        st.write(Z, row * zpb, q.zeroPoints);
+        if (Z) st.write(Z, row * zpb, q.zeroPoints);
       });
-      return g.op1('MatMulNBits', [x, B.name, S.name, Z.name], {
+      return g.op1('MatMulNBits', [x, B.name, S.name, ...(Z ? [Z.name] : [])], {
         name,
         output,
         domain: MS_DOMAIN,
@@ -215,15 +218,16 @@ export function emitEmbedding(ctx: EmitContext, ids: string, source: string, V: 
       const zpb = Math.ceil(nb / 2);
       const T = store.allocate(g.reserve(`${name}.weight_q4`), DataType.UINT8, [V, nb * (bs / 2)]);
       const S = store.allocate(g.reserve(`${name}.weight_scales`), DataType.FLOAT, [V, nb]);
-      const Z = store.allocate(g.reserve(`${name}.weight_zero_points`), DataType.UINT8, [V, zpb]);
+      const sym = !!ctx.int4.symmetric;
+      const Z = sym ? undefined : store.allocate(g.reserve(`${name}.weight_zero_points`), DataType.UINT8, [V, zpb]);
       job((st) => (w, r0, rows) => {
-        const q = quantizeRowsInt4(w, rows, H, bs);
+        const q = quantizeRowsInt4(w, rows, H, bs, sym);
         st.write(T, r0 * nb * (bs / 2), q.packed);
         st.write(S, r0 * nb * 4, bytesOf(q.scales));
-        st.write(Z, r0 * zpb, q.zeroPoints);
+        if (Z) st.write(Z, r0 * zpb, q.zeroPoints);
       });
       return {
-        output: g.op1('GatherBlockQuantized', [T.name, ids, S.name, Z.name], {
+        output: g.op1('GatherBlockQuantized', [T.name, ids, S.name, ...(Z ? [Z.name] : [])], {
           name,
           domain: MS_DOMAIN,
           attrs: { gather_axis: attr.int(0), quantize_axis: attr.int(1), block_size: attr.int(bs), bits: attr.int(4) },

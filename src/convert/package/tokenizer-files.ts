@@ -40,10 +40,8 @@ export function readTokenizerFiles(dir: string): TokenizerFiles {
     } catch (e) {
       throw new ConvertError(`tokenizer_config.json is not valid JSON: ${(e as Error).message}`);
     }
-    // added_tokens_decoder may name tokens tokenizer.json lacks (it should not, but say so later by id).
-    const dec = config!.added_tokens_decoder as Record<string, { content?: string }> | undefined;
-    for (const [id, t] of Object.entries(dec ?? {})) if (t?.content && !ids.has(t.content)) ids.set(t.content, Number(id));
   }
+  // Only tokenizer.json counts: the engine encodes and decodes with it alone.
   return { json, config, idOf: (t) => ids.get(t), size };
 }
 

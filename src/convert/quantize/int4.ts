@@ -14,7 +14,11 @@ export function int4Blocks(K: number, blockSize: number): number {
   return Math.ceil(K / blockSize);
 }
 
-export function quantizeRowsInt4(w: Float32Array, rows: number, K: number, blockSize: number): Int4Rows {
+/**
+ * symmetric: zero point fixed at 8 (the ops' default when no zero_points input is given) and
+ * scale = max|w| / 7, so the zero_points tensor can be left out.
+ */
+export function quantizeRowsInt4(w: Float32Array, rows: number, K: number, blockSize: number, symmetric = false): Int4Rows {
   if (blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) throw new Error(`int4 block size must be a power of two >= 16, got ${blockSize}`);
   const nb = int4Blocks(K, blockSize);
   const blob = blockSize / 2;
@@ -34,13 +38,16 @@ export function quantizeRowsInt4(w: Float32Array, rows: number, K: number, block
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }
-      let scale = (hi - lo) / 15;
-      let zp = 0;
-      if (scale > 0) {
-        zp = Math.min(15, Math.max(0, Math.round(-lo / scale)));
+      let scale: number;
+      let zp: number;
+      if (symmetric) {
+        scale = Math.max(hi, -lo) / 7;
+        zp = 8;
       } else {
-        scale = 1;
+        scale = (hi - lo) / 15;
+        zp = scale > 0 ? Math.min(15, Math.max(0, Math.round(-lo / scale))) : 0;
       }
+      if (!(scale > 0)) scale = 1;
       scales[r * nb + b] = scale;
       const inv = 1 / scale;
       qs.fill(zp); // padding past K quantizes to exactly 0
