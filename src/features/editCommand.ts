@@ -96,6 +96,11 @@ export class EditFeature implements vscode.Disposable {
     const code: string[] = [];
     for (let l = startLine; l <= endLine; l++) code.push(document.lineAt(l).text);
     const session = await this.sessions.start(document, startLine, endLine, `Edit “${instruction.slice(0, 40)}”`);
+    // Drop the selection so the red/green lines are not hidden under its highlight.
+    if (vscode.window.activeTextEditor?.document === document) {
+      const at = new vscode.Position(startLine, 0);
+      vscode.window.activeTextEditor.selection = new vscode.Selection(at, at);
+    }
     await this.run(session, instruction, code.join('\n'), document.languageId);
   }
 

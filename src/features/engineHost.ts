@@ -23,6 +23,7 @@ export class EngineHost implements vscode.Disposable {
   private loadedKey = '';
   private tokenCounter: TokenCounter = approximateCounter;
   private lastRestartNotice = 0;
+  private failedKey = '';
 
   constructor(
     readonly engine: Engine,
@@ -34,10 +35,15 @@ export class EngineHost implements vscode.Disposable {
       engine.onStateChange((state, detail) => {
         log().debug(`engine state: ${state}${detail ? ' (' + detail + ')' : ''}`);
         if (state === 'error') this.status.setState('error', detail ?? 'engine error');
+        else if (state === 'starting' || state === 'loading') this.status.setState('loading');
+        else if (state === 'ready' && engine.model) {
+          // Also after a restart, when the client has reloaded the model by itself.
+          this.status.setModel(engine.model);
+          if (['loading', 'starting', 'error'].includes(this.status.current)) this.status.setState('ready');
+        }
       }),
       engine.onRestart((reason) => {
         log().warn(`worker restarted: ${reason}`);
-        this.status.setState('loading');
         // Reloading happens in the client; tell the user once in a while, never modally.
         if (Date.now() - this.lastRestartNotice > 60_000) {
           this.lastRestartNotice = Date.now();
@@ -45,10 +51,12 @@ export class EngineHost implements vscode.Disposable {
             if (a) log().show(true);
           });
         }
-        void this.whenReady();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('diffcoder.modelPath') || e.affectsConfiguration('diffcoder.engine')) void this.load();
+        if (e.affectsConfiguration('diffcoder.modelPath') || e.affectsConfiguration('diffcoder.engine')) {
+          this.failedKey = '';
+          void this.load();
+        }
       }),
     );
   }
@@ -70,6 +78,8 @@ export class EngineHost implements vscode.Disposable {
     const modelDir = this.modelDir();
     const key = JSON.stringify([modelDir, settings.providers, settings.threads]);
     if (this.loading && key === this.loadedKey) return this.loading;
+    // A package that failed to load is not retried on every keystroke; a settings change retries it.
+    if (key === this.failedKey) return Promise.resolve(undefined);
     this.loadedKey = key;
     this.loading = this.doLoad(modelDir, settings.providers, settings.threads);
     return this.loading;
@@ -112,6 +122,7 @@ export class EngineHost implements vscode.Disposable {
       log().error(`model load failed: ${msg}`);
       this.status.setState('error', msg);
       this.loading = undefined;
+      this.failedKey = this.loadedKey;
       void vscode.window.showErrorMessage(`DiffCoder could not load its model: ${msg}`, 'Show Log').then((a) => {
         if (a) log().show(true);
       });

@@ -111,7 +111,7 @@ export class StatusBar implements vscode.Disposable {
     if (this.model) {
       md.appendMarkdown(`Model: \`${this.model.name}\` ${this.model.version} (${this.model.weights})  \n`);
       md.appendMarkdown(`Device: ${device} (${this.model.device})  \n`);
-      if (this.model.fallback.length) md.appendMarkdown(`Fell back: ${this.model.fallback.join('; ')}  \n`);
+      for (const f of this.model.fallback) md.appendMarkdown(`Not used: ${f.length > 90 ? f.slice(0, 87) + '…' : f}  \n`);
     }
     if (this.last) {
       const r = this.last.result;

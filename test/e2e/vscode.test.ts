@@ -1,0 +1,234 @@
+/**
+ * End-to-end in a real VS Code (code-server + headless Chromium), with DiffCoder installed from its
+ * packaged VSIX and the real bundled model (or, until it exists, the tiny random fixture package):
+ * ghost text in Python and TypeScript accepted with Tab and saved; an instructed edit shown as a diff,
+ * accepted (file changes) and rejected (file byte-identical); a code action on a diagnostic; the
+ * device in the status bar; and 20 s of continuous typing with never more than one inference running.
+ * Screenshots of each step go to test-results/e2e/.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  RESULTS, buildVsix, chooseModel, ensureCodeServer, findExtensionLog, ghostText, launch, log, openFile, runCommand, shot, statusText, waitFor, type Vscode,
+} from './harness';
+
+const FILES: Record<string, string> = {
+  'ghost.py': 'import math\n\n\ndef area_of_circle(radius):\n    return math.pi * radius ** 2\n\n\n',
+  'ghost.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n\n',
+  'edit_accept.py': 'def total(items):\n    t = 0\n    for i in items:\n        t = t + i\n    return t\n',
+  'edit_reject.py': 'def mean(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s / len(xs)\n',
+  'broken.ts': 'const count: number = "three";\nexport default count;\n',
+  'typing.py': '# typing test\n',
+};
+
+let vs: Vscode;
+const t0 = Date.now();
+
+/** Types `text` and waits for ghost text; types one more character per retry when none comes. */
+async function typeUntilGhost(text: string, extra: string, name: string): Promise<string> {
+  const { page } = vs;
+  await page.keyboard.type(text, { delay: 40 });
+  for (let attempt = 0; attempt <= extra.length; attempt++) {
+    try {
+      return await waitFor(() => ghostText(page), 25_000, `ghost text in ${name}`, 200);
+    } catch (e) {
+      if (attempt === extra.length) {
+        await shot(page, `${name}-no-ghost`);
+        throw e;
+      }
+      await page.keyboard.type(extra[attempt], { delay: 40 });
+    }
+  }
+  throw new Error('unreachable');
+}
+
+async function save(): Promise<void> {
+  await vs.page.keyboard.press('Control+S');
+  await vs.page.waitForTimeout(800);
+}
+
+function read(name: string): string {
+  return fs.readFileSync(path.join(vs.workspace, name), 'utf8');
+}
+
+/** Selects whole lines [from, to] (1-based) of the active editor with the keyboard. */
+async function selectLines(from: number, to: number): Promise<void> {
+  const { page } = vs;
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(from));
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Home');
+  for (let i = from; i < to; i++) await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+End');
+}
+
+async function editWith(instruction: string): Promise<void> {
+  const { page } = vs;
+  await page.keyboard.press('Control+I');
+  const input = '.quick-input-widget:not([style*="display: none"]) input';
+  const opened = await page.waitForSelector(input, { timeout: 5_000 }).catch(() => undefined);
+  if (!opened) await runCommand(page, 'DiffCoder: Edit with DiffCoder');
+  await page.waitForSelector(input, { timeout: 10_000 });
+  await page.waitForTimeout(300);
+  await shot(page, '05-edit-instruction');
+  await page.keyboard.type(instruction, { delay: 10 });
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+}
+
+async function codeLens(title: string): Promise<ReturnType<Vscode['page']['locator']>> {
+  const lens = vs.page.locator('.monaco-editor .codelens-decoration a', { hasText: title }).first();
+  await lens.waitFor({ timeout: 120_000 });
+  return lens;
+}
+
+describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
+  let note = '';
+  before(async () => {
+    const codeServer = ensureCodeServer();
+    const model = await chooseModel();
+    note = model.note;
+    log(`model: ${note}`);
+    const vsix = buildVsix();
+    log(`VSIX ${path.relative(process.cwd(), vsix)}: ${(fs.statSync(vsix).size / 1048576).toFixed(1)} MB`);
+    vs = await launch({
+      codeServer,
+      vsix,
+      workspaceFiles: FILES,
+      settings: model.modelPath ? { 'diffcoder.modelPath': model.modelPath } : {},
+    });
+  });
+
+  after(async () => {
+    if (vs) {
+      const logFile = findExtensionLog(vs.userDataDir);
+      if (logFile) fs.copyFileSync(logFile, path.join(RESULTS, 'diffcoder.log'));
+      await vs.stop();
+    }
+    log(`e2e finished in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${note}`);
+  });
+
+  test('activates and shows the device in the status bar', async () => {
+    const text = await waitFor(async () => {
+      const t = await statusText(vs.page);
+      return t && /DiffCoder (CPU|GPU)/.test(t) ? t : undefined;
+    }, 180_000, 'DiffCoder ready in the status bar');
+    log(`status bar: ${text}`);
+    await vs.page.locator('.statusbar-item', { hasText: 'DiffCoder' }).first().hover();
+    await vs.page.waitForTimeout(1200);
+    await shot(vs.page, '01-status-bar');
+    assert.match(text, /CPU|GPU/);
+  });
+
+  test('Python: ghost text appears, Tab accepts it, the saved file has it', async () => {
+    await openFile(vs.page, 'ghost.py');
+    await vs.page.keyboard.press('Control+End');
+    const ghost = await typeUntilGhost('def circumference(radius):\n', 'r ', '02-python-ghost');
+    log(`python ghost text: ${JSON.stringify(ghost)}`);
+    await shot(vs.page, '02-python-ghost');
+    await vs.page.keyboard.press('Tab');
+    await vs.page.waitForTimeout(500);
+    await save();
+    await shot(vs.page, '03-python-accepted');
+    const saved = read('ghost.py');
+    const probe = ghost.replace(/\s+/g, '').slice(0, 12);
+    assert.ok(saved.replace(/\s+/g, '').includes(probe), `saved file contains the suggestion ${JSON.stringify(probe)}:\n${saved}`);
+  });
+
+  test('TypeScript: ghost text appears, Tab accepts it, the saved file has it', async () => {
+    await openFile(vs.page, 'ghost.ts');
+    await vs.page.keyboard.press('Control+End');
+    const ghost = await typeUntilGhost('export function multiply(a: number, b: number): number {\n', 're', '04-typescript-ghost');
+    log(`typescript ghost text: ${JSON.stringify(ghost)}`);
+    await shot(vs.page, '04-typescript-ghost');
+    await vs.page.keyboard.press('Tab');
+    await vs.page.waitForTimeout(500);
+    await save();
+    const saved = read('ghost.ts');
+    const probe = ghost.replace(/\s+/g, '').slice(0, 12);
+    assert.ok(saved.replace(/\s+/g, '').includes(probe), `saved file contains the suggestion ${JSON.stringify(probe)}:\n${saved}`);
+  });
+
+  test('edit with an instruction: diff shown, Accept changes the file', async () => {
+    const before = read('edit_accept.py');
+    await openFile(vs.page, 'edit_accept.py');
+    await selectLines(1, 5);
+    await editWith('Add type annotations');
+    const accept = await codeLens('Accept All');
+    await vs.page.waitForTimeout(500);
+    await shot(vs.page, '06-edit-diff');
+    await accept.click();
+    await vs.page.waitForTimeout(800);
+    await save();
+    await shot(vs.page, '07-edit-accepted');
+    const after = read('edit_accept.py');
+    assert.notEqual(after, before, 'the file changed');
+  });
+
+  test('edit with an instruction: Reject leaves the file byte-identical', async () => {
+    const file = path.join(vs.workspace, 'edit_reject.py');
+    const before = fs.readFileSync(file);
+    await openFile(vs.page, 'edit_reject.py');
+    await selectLines(1, 5);
+    await editWith('Simplify');
+    const reject = await codeLens('Reject All');
+    await codeLens('Accept All'); // the proposal is complete
+    await shot(vs.page, '08-edit-reject-diff');
+    await reject.click();
+    await vs.page.waitForTimeout(800);
+    await save();
+    await shot(vs.page, '09-edit-rejected');
+    assert.ok(fs.readFileSync(file).equals(before), 'byte-identical after Reject');
+  });
+
+  test('a code action appears on a diagnostic', async () => {
+    await openFile(vs.page, 'broken.ts');
+    await waitFor(() => vs.page.locator('.monaco-editor .squiggly-error').count(), 120_000, 'a TypeScript error squiggle');
+    await vs.page.keyboard.press('Control+Home');
+    await vs.page.keyboard.press('End');
+    await vs.page.keyboard.press('Control+.');
+    const item = vs.page.locator('.action-widget .action-item, .context-view .action-label, .monaco-list-row', { hasText: 'Fix with DiffCoder' }).first();
+    await item.waitFor({ timeout: 30_000 });
+    await shot(vs.page, '10-code-action');
+    await vs.page.keyboard.press('Escape');
+  });
+
+  test('20 s of continuous typing never has more than one inference in flight', async () => {
+    const { page } = vs;
+    await openFile(page, 'typing.py');
+    await page.keyboard.press('Control+End');
+    const text =
+      'def running_total(values):\n' +
+      'total = 0\nfor value in values:\ntotal = total + value\nprint(total)\n' +
+      'return total\n\n\ndef average(values):\nreturn running_total(values) / len(values)\n';
+    const until = Date.now() + 20_000;
+    let i = 0;
+    while (Date.now() < until) {
+      const ch = text[i++ % text.length];
+      if (ch === '\n') await page.keyboard.press('Enter');
+      else await page.keyboard.type(ch);
+      await page.waitForTimeout(40 + ((i * 37) % 120)); // 40-160 ms between keys, uneven like a person
+    }
+    await shot(page, '11-after-typing');
+    await page.waitForTimeout(3000); // let the last request settle and the log flush
+    const logFile = findExtensionLog(vs.userDataDir);
+    assert.ok(logFile, 'DiffCoder log file');
+    const lines = fs.readFileSync(logFile!, 'utf8').split('\n');
+    let inFlight = 0;
+    let max = 0;
+    let started = 0;
+    for (const l of lines) {
+      if (/ (complete|prefetch) c\d+ start:/.test(l)) {
+        inFlight++;
+        started++;
+        max = Math.max(max, inFlight);
+      } else if (/ (complete|prefetch) c\d+ settled/.test(l)) inFlight--;
+    }
+    log(`typing: ${i} keys, ${started} requests started in all, most in flight at once: ${max}`);
+    assert.ok(started > 0, 'requests were made');
+    assert.ok(max <= 1, `never more than one inference in flight (saw ${max})`);
+  });
+});
