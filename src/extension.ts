@@ -15,7 +15,15 @@ import { registerToggles } from './features/toggle';
 
 let engine: EngineClient | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: handles for tests in a real VS Code (test/e2e-electron/). */
+export interface DiffCoderApi {
+  engine: EngineClient;
+  host: EngineHost;
+  inline: InlineCompletionFeature;
+  sessions: DiffSessions;
+}
+
+export function activate(context: vscode.ExtensionContext): DiffCoderApi {
   const t0 = Date.now();
   // A packaged extension ships its platform's onnxruntime in native/node_modules (scripts/package-vsix.mjs).
   const native = path.join(context.extensionPath, 'native', 'node_modules');
@@ -26,12 +34,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = new StatusBar();
   const host = new EngineHost(engine, context.extensionPath, status);
   const sessions = new DiffSessions();
+  const inline = new InlineCompletionFeature(host, status);
   context.subscriptions.push(
     log(),
     status,
     host,
     sessions,
-    new InlineCompletionFeature(host, status),
+    inline,
     new EditFeature(context, host, sessions, status),
     new HoleFeature(host, sessions, status),
     new CodeActionsFeature(),
@@ -39,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   log().info(`DiffCoder ${context.extension.packageJSON.version} activated in ${Date.now() - t0} ms (${process.platform}-${process.arch}, node ${process.version})`);
   void host.load();
+  return { engine, host, inline, sessions };
 }
 
 export async function deactivate(): Promise<void> {
