@@ -17,7 +17,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import type { Manifest } from '../engine/package/manifest';
-import { fimPrompt } from '../engine/prompts';
+import { fitFimPrompt, promptRoom } from '../engine/clipContext';
 import type { CompleteParams, DecodingOptions, GenerateResult } from '../engine/protocol';
 import { CodeTokenizer } from '../engine/tokenizer';
 import { withEngine } from './engine';
@@ -125,12 +125,14 @@ export function makeContext(tok: CodeTokenizer, file: string, prefixTokens = 768
   return undefined;
 }
 
-/** A python3 that can import torch, and the reference driver next to this install; undefined if none. */
-function findPython(): string | undefined {
+/** A python3 that can import torch; undefined if none (with what each candidate said). */
+function findPython(tried: string[]): string | undefined {
   for (const py of [process.env.DIFFCODER_PYTHON, 'python3', '/usr/bin/python3']) {
     if (!py) continue;
-    const r = spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore', env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } });
+    // cwd: the user's folder may hold a module that shadows the standard library (a copy.py...)
+    const r = spawnSync(py, ['-c', 'import torch'], { cwd: packageRoot(), encoding: 'utf8', env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } });
     if (r.status === 0) return py;
+    tried.push(`${py}: ${r.error?.message ?? (r.stderr.trim().split('\n').pop() || `exit ${r.status ?? r.signal}`)}`);
   }
   return undefined;
 }
@@ -246,9 +248,10 @@ export async function bench(argv: string[]): Promise<void> {
   // Python reference on the same cold prompts, where it can run.
   let reference: Record<string, unknown> = { skipped: 'not attempted' };
   const checkpoint = typeof v.checkpoint === 'string' ? path.resolve(v.checkpoint) : referenceCheckpoint(manifest, load.modelDir);
-  const py = v['no-python'] ? undefined : findPython();
+  const tried: string[] = [];
+  const py = v['no-python'] ? undefined : findPython(tried);
   if (v['no-python']) reference = { skipped: '--no-python' };
-  else if (!py) reference = { skipped: 'no python3 with torch found (set DIFFCODER_PYTHON)' };
+  else if (!py) reference = { skipped: `no python3 with torch found (set DIFFCODER_PYTHON): ${tried.join('; ')}` };
   else if (!fs.existsSync(path.join(packageRoot(), 'scripts', 'diffcoder', 'sampler.py'))) reference = { skipped: 'scripts/diffcoder/sampler.py is not part of this install' };
   else if (!checkpoint) reference = { skipped: "no checkpoint for this package's weights (pass --checkpoint DIR)" };
   else {
@@ -258,7 +261,8 @@ export async function bench(argv: string[]): Promise<void> {
     const newline = [...tok.newlineTokenIds()];
     for (const k of kinds) {
       for (const c of contexts) {
-        const prompt = fimPrompt(tok, manifest, c.prefix, c.suffix);
+        // the prompt exactly as the worker builds it (clipped to the context the same way)
+        const prompt = fitFimPrompt(tok, manifest, c.prefix, c.suffix, promptRoom(manifest, k.maxTokens)).ids;
         reqs.push({ kind: k.name, req: { prompt, max_new_tokens: k.maxTokens, mode: d.mode, threshold: d.threshold, steps_per_block: d.stepsPerBlock, temperature: d.temperature, seed: d.seed ?? 0, stop_ids: k.singleLine ? newline : [] } });
       }
     }

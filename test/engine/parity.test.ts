@@ -79,6 +79,9 @@ async function prompts(m: TinyModel): Promise<number[][]> {
     const suffix = text.slice(cut, cut + 3 * (i % 5));
     out.push(fimPrompt(lm.tokenizer, lm.manifest, prefix, suffix));
   }
+  // long prompts: a prefill of hundreds of positions, answers near the end of the context
+  out.push(fimPrompt(lm.tokenizer, lm.manifest, files[0].slice(0, 1500), files[0].slice(1500, 2000)));
+  out.push(fimPrompt(lm.tokenizer, lm.manifest, files[1].slice(0, 2600), files[1].slice(2600, 3000)));
   for (let n = 1; n <= 12; n++) out.push(Array.from({ length: n }, (_, i) => 10 + ((i * 7919 + n * 104729) % 16000)));
   await lm.dispose();
   return out;

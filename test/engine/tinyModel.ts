@@ -23,7 +23,7 @@ export interface TinyModel {
 /** A python3 that imports torch (Debian's python3-torch), or undefined. */
 export function pythonWithTorch(): string | undefined {
   for (const py of [process.env.DIFFCODER_PYTHON, '/usr/bin/python3', 'python3']) {
-    if (py && spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return py;
+    if (py && spawnSync(py, ['-c', 'import torch'], { cwd: REPO, stdio: 'ignore' }).status === 0) return py;
   }
   return undefined;
 }

@@ -1,0 +1,112 @@
+// `diffcoder` end to end (dist/cli.js, the real worker, the tiny real package).
+import { test, before } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { builtWorker } from './builtWorker';
+import { copyPackage, editManifest, pythonWithTorch, REPO, tinyModel, type TinyModel } from './tinyModel';
+
+let m: TinyModel;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diffcoder-cli-e2e-'));
+const src = path.join(tmp, 'calc.py');
+fs.writeFileSync(src, 'def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    # FILL\n\n\nprint(mul(2, 3))  # /*FILL*/\n');
+
+before(async () => {
+  m = await tinyModel();
+  builtWorker();
+});
+
+function cli(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [path.join(REPO, 'bin', 'diffcoder'), ...args], { cwd: tmp, encoding: 'utf8', input, maxBuffer: 16 << 20 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const json = (r: { code: number | null; out: string; err: string }) => {
+  assert.equal(r.code, 0, r.err);
+  return JSON.parse(r.out);
+};
+
+test('complete --at prints the answer; --json gives the numbers', () => {
+  const plain = cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8']);
+  assert.equal(plain.code, 0, plain.err);
+  assert.ok(plain.out.length > 0);
+  const r = json(cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8', '--json', '--threads', '1', '--mode', 'fixed', '--steps', '2']));
+  assert.deepEqual(Object.keys(r).sort(), ['device', 'forwardPasses', 'ms', 'promptTokens', 'reusedTokens', 'stoppedBy', 'text', 'tokens']);
+  assert.equal(r.tokens, 8);
+  assert.equal(r.device, 'cpu');
+  assert.equal(plain.out, r.text + '\n', 'same answer either way (greedy)');
+  assert.ok(r.forwardPasses <= 1 + 2 * 3 + 1);
+});
+
+test('fill replaces every marker', () => {
+  const r = json(cli(['fill', src, '--model', m.dir, '--max-tokens', '6', '--json']));
+  assert.equal(r.fills.length, 2);
+  assert.ok(!r.text.includes('# FILL') && !r.text.includes('/*FILL*/'));
+  assert.ok(r.text.startsWith('def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    ' + r.fills[0].text));
+  const copy = path.join(tmp, 'copy.py');
+  fs.copyFileSync(src, copy);
+  assert.equal(cli(['fill', copy, '--model', m.dir, '--max-tokens', '6', '--write']).code, 0);
+  assert.equal(fs.readFileSync(copy, 'utf8'), r.text);
+});
+
+test('edit --lines --instruction prints the new code', () => {
+  const r = json(cli(['edit', src, '--lines', '1-2', '--instruction', 'rename add to plus', '--model', m.dir, '--max-tokens', '12', '--json']));
+  assert.equal(r.tokens, 12);
+  assert.equal(r.stoppedBy, 'budget');
+});
+
+test('eval writes one {"task_id","completion"} line per task; progress on stderr', () => {
+  const infill = path.join(tmp, 'infill.jsonl');
+  fs.writeFileSync(infill, ['{"task_id":"t1","prefix":"def f(x):\\n    return ","suffix":"\\n"}', '{"task_id":2,"prefix":"x = ","suffix":""}'].join('\n') + '\n');
+  const r = cli(['eval', infill, '--task', 'infill', '--model', m.dir, '--max-tokens', '5']);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.task_id), ['t1', '2']);
+  for (const l of lines) assert.deepEqual(Object.keys(l), ['task_id', 'completion']);
+  assert.match(r.err, /\[1\/2\] t1: 5 tokens/);
+  assert.match(r.err, /done: 2 tasks, 10 tokens/);
+  const edits = path.join(tmp, 'edit.jsonl');
+  fs.writeFileSync(edits, '{"task_id":"e1","code":"x = 1\\n","instruction":"use 2"}\n');
+  const e = cli(['eval', edits, '--task', 'edit', '--model', m.dir, '--max-tokens', '4']);
+  assert.equal(e.code, 0, e.err);
+  assert.equal(JSON.parse(e.out).task_id, 'e1');
+});
+
+test('a bad package: the problems, exit 1', () => {
+  const bad = copyPackage(m.dir, 'cli-bad');
+  editManifest(bad, (x) => (x.specialTokens.mask = 99999));
+  const r = cli(['complete', src, '--at', '1:1', '--model', bad]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /bad model package .*cli-bad[\s\S]*specialTokens\.mask: id 99999 is outside the vocabulary/);
+});
+
+test('convert makes a package that the other commands load', () => {
+  const out = path.join(tmp, 'converted');
+  const r = cli(['convert', m.checkpoint, out, '--weights', 'int8']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /100% wrote /);
+  assert.match(r.out, /int8, 2 layers, hidden 64, vocab 16384/);
+  const c = json(cli(['complete', src, '--at', '6:5', '--model', out, '--max-tokens', '4', '--json']));
+  assert.equal(c.tokens, 4);
+});
+
+test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step, memory, python baseline', () => {
+  const r = json(cli(['bench', '--json', '--model', m.dir, '--contexts', '2', '--typing', '2', '--checkpoint', m.checkpoint, '--threads', '2']));
+  const names = r.rows.map((x: { name: string }) => x.name);
+  assert.deepEqual(names, ['one-line cold', 'one-line warm (typing)', 'multi-line cold', 'multi-line warm (typing)', 'multi-line cold, one token per step (fixed, 4 steps/block)']);
+  const row = (n: string) => r.rows.find((x: { name: string }) => x.name === n);
+  assert.equal(row('one-line cold').reusedTokens, 0);
+  assert.ok(row('one-line warm (typing)').reusedTokens > 0);
+  assert.ok(row('multi-line cold').tokensPerSecond > 0);
+  assert.equal(row('multi-line cold, one token per step (fixed, 4 steps/block)').tokensPerPass <= 1, true);
+  assert.ok(r.thresholdVsOneTokenPerStep.speedup > 0);
+  assert.ok(r.workerRssMB > 10);
+  assert.equal(r.contexts.length, 2);
+  if (pythonWithTorch()) {
+    assert.ok(r.reference.python, JSON.stringify(r.reference));
+    // fp32 package, same checkpoint: the reference gives the same answers
+    assert.equal(r.reference['one-line'].sameAnswers, '2/2');
+    assert.equal(r.reference['multi-line'].sameAnswers, '2/2');
+  }
+});
