@@ -49,7 +49,7 @@ test('too long: keeps the end of the prefix and the start of the suffix, in whol
   // a short suffix is kept whole and the prefix gets the rest
   const fit2 = fitFimPrompt(tok, manifest, prefix, 'end\n', 400);
   assert.ok(tok.decode(fit2.ids).includes('<|fim_suffix|>end\n<|fim_prefix|>'));
-  assert.ok(fit2.ids.length > 390);
+  assert.ok(fit2.ids.length >= 380, `${fit2.ids.length}`);
 });
 
 test('stripFences: the code inside a ``` fence, opening line optional', () => {
