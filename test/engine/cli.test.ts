@@ -28,7 +28,7 @@ const json = (r: { code: number | null; out: string; err: string }) => {
 };
 
 test('complete --at prints the answer; --json gives the numbers', () => {
-  const plain = cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8']);
+  const plain = cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8', '--mode', 'fixed', '--steps', '2']);
   assert.equal(plain.code, 0, plain.err);
   assert.ok(plain.out.length > 0);
   const r = json(cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8', '--json', '--threads', '1', '--mode', 'fixed', '--steps', '2']));

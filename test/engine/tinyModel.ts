@@ -1,14 +1,15 @@
 /**
- * Tiny real model packages for the engine tests: a random Llama checkpoint laid out like the real ones
- * (scripts/diffcoder/make_random_checkpoint.py, --spiky so greedy decoding has no near-ties and depends
- * on the context), converted by the real converter (src/convert/), with the real tokenizer. Built once
- * into build/test-engine/ and reused while the inputs are unchanged.
+ * The engine tests' models: the shared tiny package (test/fixtures/ensureTinyPackage.ts: a random spiky
+ * Llama checkpoint with the real tokenizer, converted by src/convert/), and a variant of it whose
+ * answers end by EOS, for the parity test. Also helpers to break a copy of a package.
  */
 import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { convertCheckpoint } from '../../src/convert';
+import { ensureTinyPackage } from '../fixtures/ensureTinyPackage';
+import { copyCheckpoint, readSafetensors, writeSafetensors } from '../fixtures/safetensors-edit';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 const ROOT = path.join(REPO, 'build', 'test-engine');
@@ -30,53 +31,36 @@ export function pythonWithTorch(): string | undefined {
 
 export const pythonEnv = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' };
 
-function run(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { cwd: REPO, env: pythonEnv, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
-}
-
-const inputsKey = (...files: string[]) => {
-  const h = crypto.createHash('sha256');
-  for (const f of files) h.update(fs.readFileSync(path.join(REPO, f)));
-  return h.digest('hex').slice(0, 12);
-};
-
 /**
- * The tiny package (2 layers, hidden 64, vocab 16384), fp32 unless asked. `eosLike`: the output row of
- * EOS is made 1.001 x the row of that token, so EOS wins wherever that token would (when its logit is
- * positive): answers that end by EOS at varied positions.
+ * The tiny package (2 layers, hidden 64, vocab 16384), fp32 unless asked. `eosLike`: EOS's output row
+ * becomes 1.001 x that token's row, so EOS wins wherever that token would (its logit being positive
+ * there): answers that end by EOS at varied positions.
  */
 export async function tinyModel(opts: { weights?: 'fp32' | 'int8'; eosLike?: number } = {}): Promise<TinyModel> {
-  const weights = opts.weights ?? 'fp32';
-  const key = inputsKey('scripts/diffcoder/make_random_checkpoint.py', 'media/models/diffcoder-small/tokenizer.json');
-  const base = path.join(ROOT, `ck-${key}`);
-  if (!fs.existsSync(path.join(base, 'model.safetensors'))) {
-    const py = pythonWithTorch();
-    if (!py) throw new Error('building the tiny test model needs python3 with torch (Debian python3-torch)');
-    run(py, ['-m', 'scripts.diffcoder.make_random_checkpoint', '--out', base, '--hidden', '64', '--layers', '2', '--heads', '4', '--kv-heads', '2', '--intermediate', '128', '--max-positions', '1024', '--spiky']);
-  }
-  let checkpoint = base;
-  if (opts.eosLike !== undefined) {
-    checkpoint = `${base}-eos${opts.eosLike}`;
-    if (!fs.existsSync(path.join(checkpoint, 'model.safetensors'))) {
-      fs.rmSync(checkpoint, { recursive: true, force: true });
-      fs.cpSync(base, checkpoint, { recursive: true });
-      const eos = JSON.parse(fs.readFileSync(path.join(REPO, 'media/models/diffcoder-small/tokenizer.json'), 'utf8')).added_tokens.find((t: { content: string }) => t.content === '<|eos|>').id;
-      run(pythonWithTorch()!, ['-c', [
-        'import sys; from scripts.diffcoder import safetensors_io as st',
-        `f = "${path.join(checkpoint, 'model.safetensors')}"; t = st.load(f); w = t["lm_head.weight"]`,
-        `w[${eos}] = 1.001 * w[${opts.eosLike}]; st.save(t, f)`,
-      ].join('\n')]);
-    }
-  }
-  const dir = `${checkpoint}-${weights}`;
+  const base = await ensureTinyPackage({ weights: opts.weights ?? 'fp32' });
+  if (opts.eosLike === undefined) return { dir: base.dir, checkpoint: base.checkpointDir };
+  const key = crypto.createHash('sha256').update(base.checkpointDir).digest('hex').slice(0, 8);
+  const checkpoint = path.join(ROOT, `eos${opts.eosLike}-${key}`, 'checkpoint');
+  const dir = path.join(path.dirname(checkpoint), opts.weights ?? 'fp32');
   if (!fs.existsSync(path.join(dir, 'diffcoder.json'))) {
-    await convertCheckpoint(checkpoint, dir, { weights });
+    copyCheckpoint(base.checkpointDir, checkpoint);
+    const file = fs.readdirSync(checkpoint).find((f) => f.endsWith('.safetensors'))!;
+    const tensors = readSafetensors(path.join(checkpoint, file));
+    const head = tensors.get('lm_head.weight')!;
+    if (head.dtype !== 'F32') throw new Error(`expected an F32 checkpoint, lm_head.weight is ${head.dtype}`);
+    const w = new Float32Array(head.data.buffer.slice(head.data.byteOffset, head.data.byteOffset + head.data.length));
+    const H = head.shape[1];
+    const eos = base.manifest.specialTokens.eos;
+    for (let j = 0; j < H; j++) w[eos * H + j] = 1.001 * w[opts.eosLike * H + j];
+    tensors.set('lm_head.weight', { ...head, data: Buffer.from(w.buffer) });
+    writeSafetensors(path.join(checkpoint, file), tensors);
+    fs.rmSync(dir, { recursive: true, force: true });
+    await convertCheckpoint(checkpoint, dir, { weights: opts.weights ?? 'fp32', verifySession: false });
   }
   return { dir, checkpoint };
 }
 
-/** A copy of a package in a fresh temp folder (to break it). */
+/** A copy of a package in a fresh folder (to break it). */
 export function copyPackage(dir: string, name: string): string {
   const out = path.join(ROOT, 'tmp', `${name}-${process.pid}`);
   fs.rmSync(out, { recursive: true, force: true });

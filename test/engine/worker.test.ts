@@ -95,14 +95,15 @@ test('bad params are BadRequest errors; the worker stays up', async () => {
   await rejectsWith(engine.complete(null as never), ErrorCodes.BadRequest, /params must be an object/);
   await rejectsWith(engine.complete({ prefix: 'x', suffix: '', maxTokens: 4, decoding: { mode: 'greedy' as never } }), ErrorCodes.BadRequest, /decoding.mode/);
   await rejectsWith(engine.fill({ text: 'abc', holes: [{ offset: 2, length: 5 }], maxTokens: 4 }), ErrorCodes.BadRequest, /out of range/);
-  await rejectsWith(engine.edit({ instruction: 'x', code: 'word '.repeat(3000), maxTokens: 16 }), ErrorCodes.BadRequest, /select less code/);
+  await rejectsWith(engine.edit({ instruction: 'x', code: 'word '.repeat(engine.model!.maxPositions), maxTokens: 16 }), ErrorCodes.BadRequest, /select less code/);
   const ok = await engine.complete({ prefix: 'x', suffix: '', maxTokens: 4 });
   assert.equal(ok.tokens, 4);
 });
 
 test('a long prompt is clipped to the context, keeping the text nearest the cursor', async () => {
-  const r = await engine.complete({ prefix: 'x = 1\n'.repeat(2000), suffix: 'y = 2\n'.repeat(2000), maxTokens: 16 });
-  assert.ok(r.promptTokens <= 1024 - 16 - 4, `prompt ${r.promptTokens}`);
+  const n = engine.model!.maxPositions;
+  const r = await engine.complete({ prefix: 'x = 1\n'.repeat(n), suffix: 'y = 2\n'.repeat(n), maxTokens: 16 });
+  assert.ok(r.promptTokens <= n - 16 - 4 && r.promptTokens > n - 16 - 4 - 16, `prompt ${r.promptTokens}`);
   assert.equal(r.tokens, 16);
 });
 
