@@ -1,0 +1,1 @@
+"""Training corpus: sources, filters, licences, decontamination, dedupe (see README.md)."""
