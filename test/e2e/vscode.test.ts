@@ -21,6 +21,8 @@ const FILES: Record<string, string> = {
   'edit_reject.py': 'def mean(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s / len(xs)\n',
   'broken.ts': 'const count: number = "three";\nexport default count;\n',
   'typing.py': '# typing test\n',
+  'conflict.py': 'def scale(xs, k):\n    out = []\n    for x in xs:\n        out.append(x * k)\n    return out\n',
+  'holes.py': 'def clamp(x, lo, hi):\n    # FILL\n\n\ndef square(x):\n    return <FILL>\n',
 };
 
 let vs: Vscode;
@@ -80,7 +82,8 @@ async function editWith(instruction: string): Promise<void> {
 }
 
 async function codeLens(title: string): Promise<ReturnType<Vscode['page']['locator']>> {
-  const lens = vs.page.locator('.monaco-editor .codelens-decoration a', { hasText: title }).first();
+  // Lenses with a command render as links, plain labels as spans.
+  const lens = vs.page.locator('.monaco-editor .codelens-decoration :is(a, span)', { hasText: title }).first();
   await lens.waitFor({ timeout: 120_000 });
   return lens;
 }
@@ -166,6 +169,11 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     await shot(vs.page, '07-edit-accepted');
     const after = read('edit_accept.py');
     assert.notEqual(after, before, 'the file changed');
+    // One undo step takes the whole edit back.
+    await vs.page.keyboard.press('Control+Z');
+    await vs.page.waitForTimeout(500);
+    await save();
+    assert.equal(read('edit_accept.py'), before, 'a single Ctrl+Z restores the original');
   });
 
   test('edit with an instruction: Reject leaves the file byte-identical', async () => {
@@ -184,6 +192,42 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     assert.ok(fs.readFileSync(file).equals(before), 'byte-identical after Reject');
   });
 
+  test('typing inside the region while the proposal streams withdraws it and keeps the typed text', async () => {
+    const before = read('conflict.py');
+    await openFile(vs.page, 'conflict.py');
+    await selectLines(1, 5);
+    await editWith('Add a docstring');
+    // Right away (the answer is streaming in, or just shown), type at the end of an original line.
+    // (CodeLens is not refreshed while the document keeps changing, so the test cannot wait for the
+    // "writing" lens.) Find puts the cursor on the original line, which comes before any green line.
+    await vs.page.waitForTimeout(300);
+    await vs.page.keyboard.press('Control+F');
+    await vs.page.keyboard.type('out = []');
+    await vs.page.keyboard.press('Escape');
+    await vs.page.keyboard.press('End');
+    await vs.page.keyboard.type('  # mine');
+    await vs.page.waitForTimeout(1500);
+    await shot(vs.page, '10-edit-conflict');
+    await save();
+    const expected = before.replace('    out = []\n', '    out = []  # mine\n');
+    assert.equal(read('conflict.py'), expected, 'only the user\'s own typing changed the file');
+    assert.equal(await vs.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Accept All' }).count(), 0, 'the proposal is gone');
+  });
+
+  test('fill all holes: one request, shown as a diff, accepted', async () => {
+    const before = read('holes.py');
+    await openFile(vs.page, 'holes.py');
+    await runCommand(vs.page, 'DiffCoder: Fill All Holes in File');
+    const accept = await codeLens('Accept All');
+    await shot(vs.page, '11-fill-holes-diff');
+    await accept.click();
+    await vs.page.waitForTimeout(800);
+    await save();
+    const after = read('holes.py');
+    assert.notEqual(after, before);
+    assert.ok(!after.includes('# FILL') && !after.includes('<FILL>'), `markers replaced:\n${after}`);
+  });
+
   test('a code action appears on a diagnostic', async () => {
     await openFile(vs.page, 'broken.ts');
     await waitFor(() => vs.page.locator('.monaco-editor .squiggly-error').count(), 120_000, 'a TypeScript error squiggle');
@@ -192,7 +236,7 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     await vs.page.keyboard.press('Control+.');
     const item = vs.page.locator('.action-widget .action-item, .context-view .action-label, .monaco-list-row', { hasText: 'Fix with DiffCoder' }).first();
     await item.waitFor({ timeout: 30_000 });
-    await shot(vs.page, '10-code-action');
+    await shot(vs.page, '12-code-action');
     await vs.page.keyboard.press('Escape');
   });
 
@@ -212,7 +256,7 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       else await page.keyboard.type(ch);
       await page.waitForTimeout(40 + ((i * 37) % 120)); // 40-160 ms between keys, uneven like a person
     }
-    await shot(page, '11-after-typing');
+    await shot(page, '13-after-typing');
     await page.waitForTimeout(3000); // let the last request settle and the log flush
     const logFile = findExtensionLog(vs.userDataDir);
     assert.ok(logFile, 'DiffCoder log file');
