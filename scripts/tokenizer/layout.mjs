@@ -1,5 +1,5 @@
 // The bundled model's tokenizer layout: byte-level BPE, 16384 ids in all, the 10 special tokens at ids
-// 0..9, the 256 byte symbols at 10..265, then merges. The model's embedding size and the special ids in
+// 0..9, the 256 byte symbols at 10..265 (byte b is id 10 + b), then merges. The model's embedding size and the special ids in
 // diffcoder.json depend on this, so every tokenizer we train keeps it.
 
 export const VOCAB_SIZE = 16384;
