@@ -77,11 +77,6 @@ export class LoadedModel {
     return new LoadedModel(info, m, pkg.tokenizer, model, session);
   }
 
-  /** For tests: the same engine over any BlockModel (e.g. a fake forward). */
-  static fromParts(info: ModelInfo, manifest: Manifest, tokenizer: CodeTokenizer, model: BlockModel): LoadedModel {
-    return new LoadedModel(info, manifest, tokenizer, model, undefined);
-  }
-
   async dispose(): Promise<void> {
     this.promptCache.clear();
     await this.session?.release();

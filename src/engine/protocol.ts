@@ -78,6 +78,10 @@ export interface EditParams {
   stream?: boolean;
 }
 
+/**
+ * Why the answer ended. 'cancelled': the request was cancelled or superseded by a newer completion; it
+ * resolves (it does not reject) with what was committed so far. 'context': the model's maxPositions.
+ */
 export type StopReason = 'eos' | 'stop' | 'budget' | 'cancelled' | 'context';
 
 export interface GenerateResult {

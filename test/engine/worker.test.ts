@@ -121,6 +121,10 @@ test('cancellation: a token cancels between passes; a new completion supersedes 
   assert.equal(a.stoppedBy, 'cancelled');
   assert.equal(b.stoppedBy, 'budget');
   assert.equal(b.tokens, 8);
+  // diffcoder/cancel by requestId (the CLI's Ctrl+C path)
+  const byId = engine.complete({ requestId: 'ctrl-c', prefix: code, suffix: '', maxTokens: 512 });
+  setTimeout(() => engine.cancel('ctrl-c'), 30);
+  assert.equal((await byId).stoppedBy, 'cancelled');
   // an edit is never superseded by a completion
   const edit = engine.edit({ instruction: 'x', code: 'y = 1\n', maxTokens: 24 });
   const comp = engine.complete({ prefix: 'z', suffix: '', maxTokens: 4 });
