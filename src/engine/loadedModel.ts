@@ -56,6 +56,9 @@ export class LoadedModel {
     const m = pkg.manifest;
     const model = new OnnxBlockModel(session, m.architecture);
     progress?.('warming up');
+    // Line-break tokens (single-line stops) decode the whole vocabulary once: better here than on the
+    // first keystroke.
+    pkg.tokenizer.newlineTokenIds();
     try {
       await model.warmUp(m.specialTokens.bos);
     } catch (e) {
