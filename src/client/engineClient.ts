@@ -4,6 +4,8 @@
  * alike, so it never imports vscode; the caller says where the worker script is.
  */
 import { fork, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as readline from 'readline';
 import {
   createMessageConnection,
@@ -55,6 +57,18 @@ export class EngineStoppedError extends Error {
     super(message);
     this.name = 'EngineStoppedError';
   }
+}
+
+/**
+ * The worker's environment. A packaged extension ships its platform's onnxruntime-node in
+ * native/node_modules beside dist/ (scripts/package-vsix.mjs), outside node's search path from dist/.
+ */
+function workerEnv(o: EngineClientOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...o.env, ELECTRON_RUN_AS_NODE: '1' };
+  const native = path.join(path.dirname(path.dirname(path.resolve(o.workerPath))), 'native', 'node_modules');
+  const paths = (env.NODE_PATH ?? '').split(path.delimiter).filter(Boolean);
+  if (!paths.includes(native) && fs.existsSync(path.join(native, 'onnxruntime-node'))) env.NODE_PATH = [native, ...paths].join(path.delimiter);
+  return env;
 }
 
 class Listeners<A extends unknown[]> {
@@ -241,7 +255,7 @@ export class EngineClient implements Engine {
     const child = fork(this.options.workerPath, [], {
       // No inherited --inspect / --import flags; ELECTRON_RUN_AS_NODE makes VS Code's Electron a plain node.
       execArgv: [],
-      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: workerEnv(this.options),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
