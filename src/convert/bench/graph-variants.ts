@@ -19,6 +19,8 @@ const VARIANTS: Record<string, Variant> = {
   unfused: { graph: { fuseQkv: false, fuseGateUp: false } },
   'contrib-norm': { graph: { norm: 'contrib' } },
   mha: { graph: { attention: 'mha' } },
+  'contrib-rope': { graph: { rope: 'contrib' } },
+  contrib: { graph: { rope: 'contrib', norm: 'contrib' } },
   'int4-acc0': { int4AccuracyLevel: 0 },
   'int4-sym': { int4Symmetric: true },
   'int4-b64': { int4BlockSize: 64 },
@@ -146,7 +148,9 @@ async function main(): Promise<void> {
   for (const c of cases) await c.session.release();
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

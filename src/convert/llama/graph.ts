@@ -21,6 +21,8 @@ export interface GraphVariant {
   attention: 'onnx' | 'mha';
   /** 'onnx': Pow/ReduceMean/Sqrt/Div (onnxruntime fuses it); 'contrib': SimplifiedLayerNormalization + SkipSimplifiedLayerNormalization. */
   norm: 'onnx' | 'contrib';
+  /** 'onnx': Split/Concat/Mul/Add; 'contrib': com.microsoft.RotaryEmbedding fed this pass's cos/sin rows. */
+  rope: 'onnx' | 'contrib';
   /** Add the optional `logits_keep` input (compute logits only for the last N positions). */
   logitsKeep: boolean;
 }
@@ -30,6 +32,7 @@ export const DEFAULT_VARIANT: GraphVariant = {
   fuseGateUp: true,
   attention: 'onnx',
   norm: 'onnx',
+  rope: 'onnx',
   logitsKeep: true,
 };
 
@@ -100,6 +103,16 @@ export function buildLlamaGraph(a: Architecture, store: WeightStore, o: LlamaGra
     { name: 'rope.sin' },
   );
   const half = hd / 2;
+  // contrib RotaryEmbedding: its cos/sin "cache" holds just this pass's rows, indexed 0..T-1.
+  let ropeTables: { cos: string; sin: string; index: string } | undefined;
+  if (v.rope === 'contrib') {
+    const T = g.op1('Slice', [g.op1('Shape', [ids], { name: 'rope' }), g.int64s([1]), g.int64s([2])], { name: 'rope.T' });
+    const index = g.op1('Unsqueeze', [g.op1('Range', [g.int64s([0], true), g.op1('Squeeze', [T, g.int64s([0])], { name: 'rope.T' }), g.int64s([1], true)], { name: 'rope.index' }), g.int64s([0])], { name: 'rope.index' });
+    const flat = (t: string) => g.op1('Reshape', [t, g.int64s([-1, half])], { name: 'rope.table' });
+    ropeTables = { cos: flat(cosH), sin: flat(sinH), index };
+  }
+  const ropeContrib = (t3: string, heads: number, name: string): string =>
+    g.op1('RotaryEmbedding', [t3, ropeTables!.index, ropeTables!.cos, ropeTables!.sin], { name, domain: MS_DOMAIN, attrs: { num_heads: attr.int(heads), interleaved: attr.int(0) } });
   const rope = (t: string, name: string): string => {
     // t [1,T,heads,hd] -> t*cos + concat(t2, t1)*sinSigned
     const [t1, t2] = g.op('Split', [t, g.int64s([half, half])], { name, outputs: 2, attrs: { axis: attr.int(3) } });
@@ -155,8 +168,12 @@ export function buildLlamaGraph(a: Architecture, store: WeightStore, o: LlamaGra
       k = emitLinear(ctx, h, `${L}.attn.k_proj`, [n.k], H, [nKv * hd], o.weights);
       vv = emitLinear(ctx, h, `${L}.attn.v_proj`, [n.v], H, [nKv * hd], o.weights);
     }
-    const q4 = rope(g.op1('Reshape', [q, headsShape(nH)], { name: `${L}.attn.q` }), `${L}.attn.q_rope`); // [1,T,nH,hd]
-    const k4 = rope(g.op1('Reshape', [k, headsShape(nKv)], { name: `${L}.attn.k` }), `${L}.attn.k_rope`);
+    const q4 = ropeTables
+      ? g.op1('Reshape', [ropeContrib(q, nH, `${L}.attn.q_rope`), headsShape(nH)], { name: `${L}.attn.q` })
+      : rope(g.op1('Reshape', [q, headsShape(nH)], { name: `${L}.attn.q` }), `${L}.attn.q_rope`); // [1,T,nH,hd]
+    const k4 = ropeTables
+      ? g.op1('Reshape', [ropeContrib(k, nKv, `${L}.attn.k_rope`), headsShape(nKv)], { name: `${L}.attn.k` })
+      : rope(g.op1('Reshape', [k, headsShape(nKv)], { name: `${L}.attn.k` }), `${L}.attn.k_rope`);
     const v4 = g.op1('Reshape', [vv, headsShape(nKv)], { name: `${L}.attn.v` });
     const perm = { perm: attr.ints([0, 2, 1, 3]) };
     const kT = g.op1('Transpose', [k4], { name: `${L}.attn.k`, attrs: perm }); // [1,nKv,T,hd]
