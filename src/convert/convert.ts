@@ -37,7 +37,7 @@ export interface ConvertOptions {
   version?: string;
   /** Load the result in onnxruntime and run one token (default: when the weights are under 2 GiB). */
   verifySession?: boolean;
-  /** Weights above this many bytes go to model.onnx.data (default 512 MiB); below, one model.onnx. */
+  /** Weights above this many bytes go to model.onnx.data (default 256 MiB); below, one model.onnx. */
   externalDataThreshold?: number;
   /** Graph choices (benchmarks); defaults are the measured best. */
   graph?: Partial<GraphVariant>;
@@ -73,6 +73,7 @@ export async function convertCheckpoint(srcDir: string, outDir: string, opts: Co
   const blockSize = opts.int4BlockSize ?? 32;
   if (blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) throw new ConvertError(`int4BlockSize must be a power of two >= 16, got ${blockSize}`);
 
+  checkReplaceable(outDir);
   progress(0, `reading ${srcDir}`);
   const ck = Checkpoint.open(srcDir);
   let tmp: string | undefined;
@@ -132,7 +133,8 @@ export async function convertCheckpoint(srcDir: string, outDir: string, opts: Co
     store.sync();
 
     progress(0.9, 'writing model.onnx');
-    const external = store.totalBytes > (opts.externalDataThreshold ?? 512 << 20);
+    // Inline weights are read back into memory and encoded once more: keep that bounded.
+    const external = store.totalBytes > (opts.externalDataThreshold ?? 256 << 20);
     const weightProtos = external ? store.externalProtos() : store.inlineProtos();
     store.close();
     if (!external) fs.rmSync(path.join(tmp, DATA_FILE));
@@ -168,6 +170,16 @@ export async function convertCheckpoint(srcDir: string, outDir: string, opts: Co
   } finally {
     ck.close();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** outDir may be new, empty, or an earlier package (replaced whole); never a folder holding anything else. */
+function checkReplaceable(outDir: string): void {
+  if (!fs.existsSync(outDir)) return;
+  if (!fs.statSync(outDir).isDirectory()) throw new ConvertError(`${outDir} exists and is not a folder`);
+  const entries = fs.readdirSync(outDir);
+  if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
+    throw new ConvertError(`${outDir} exists and is not a model package (no ${MANIFEST_FILE}); refusing to replace it`);
   }
 }
 

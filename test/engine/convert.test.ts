@@ -170,7 +170,9 @@ describe('graph behaviour', () => {
   it('weights in model.onnx.data give the same logits as weights inside model.onnx', async () => {
     const ck = checkpoints[1];
     const dir = path.join(WORK, `pkg-${ck.label}-int8-external`);
+    await convertCheckpoint(ck.dir, dir, { weights: 'fp32' }); // replaced whole by the next conversion
     const m = await convertCheckpoint(ck.dir, dir, { weights: 'int8', externalDataThreshold: 0 });
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['diffcoder.json', 'model.onnx', 'model.onnx.data', 'tokenizer.json']);
     assert.deepEqual(Object.keys(m.files).sort(), ['model.onnx', 'model.onnx.data', 'tokenizer.json']);
     assert.ok(m.files['model.onnx'].bytes < 100_000, 'model.onnx holds the graph only');
     const inline = await runReferenceInputs(await session(path.join(WORK, `pkg-${ck.label}-int8`)), ck.ref);
@@ -326,6 +328,14 @@ describe('bad checkpoints fail early with exact errors', () => {
     const tokFile = path.join(dir, 'tokenizer.json');
     fs.writeFileSync(tokFile, fs.readFileSync(tokFile, 'utf8').replaceAll('<[fim-middle]>', '<[fim-mid]>'));
     await expectError(dir, /^tokenizer has no fimMiddle token: looked for "<\[fim-middle\]>", "<\|fim_middle\|>", "<fim_middle>"; name it in a diffcoder\.json partial manifest/);
+  });
+
+  it('refuses to replace a folder that is not a model package', async () => {
+    const out = path.join(WORK, 'user-folder');
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'notes.txt'), 'mine');
+    await assert.rejects(convertCheckpoint(checkpoints[0].dir, out, { weights: 'fp32' }), /is not a model package \(no diffcoder\.json\); refusing to replace it/);
+    assert.equal(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8'), 'mine');
   });
 
   it('a cancelled conversion leaves nothing behind', async () => {
