@@ -129,6 +129,22 @@ describe('converted graphs match PyTorch', () => {
 });
 
 describe('graph behaviour', () => {
+  it('the measured-and-rejected graph variants stay exact (contrib norm/rope, MultiHeadAttention, expanded K/V, unfused)', async () => {
+    const variants = [{ norm: 'contrib', rope: 'contrib' }, { attention: 'mha' }, { attention: 'onnx-expand' }, { fuseQkv: false, fuseGateUp: false }] as const;
+    for (const ck of checkpoints.slice(0, 2)) {
+      const refLogits = ck.ref.get('logits')!.data as Float32Array;
+      for (const graph of variants) {
+        const dir = path.join(WORK, `variant-${ck.label}`);
+        await convertCheckpoint(ck.dir, dir, { weights: 'fp32', graph, verifySession: false });
+        const s = await session(dir);
+        const out = await runReferenceInputs(s, ck.ref);
+        const d = maxAbsDiff(out.logits.data as Float32Array, refLogits) / rms(refLogits);
+        assert.ok(d < LOGIT_TOL.fp32, `${ck.label} ${JSON.stringify(graph)}: ${d}`);
+        await s.release();
+      }
+    }
+  });
+
   it('a cache built by the graph itself gives the same logits (present -> past round trip)', async () => {
     const ck = checkpoints[1];
     const dir = path.join(WORK, `pkg-${ck.label}-fp32`);

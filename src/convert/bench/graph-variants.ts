@@ -19,6 +19,7 @@ const VARIANTS: Record<string, Variant> = {
   unfused: { graph: { fuseQkv: false, fuseGateUp: false } },
   'contrib-norm': { graph: { norm: 'contrib' } },
   mha: { graph: { attention: 'mha' } },
+  'onnx-expand': { graph: { attention: 'onnx-expand' } },
   'contrib-rope': { graph: { rope: 'contrib' } },
   contrib: { graph: { rope: 'contrib', norm: 'contrib' } },
   'int4-acc0': { int4AccuracyLevel: 0 },

@@ -17,8 +17,11 @@ export interface GraphVariant {
   fuseQkv: boolean;
   /** One gate|up projection instead of two. */
   fuseGateUp: boolean;
-  /** 'onnx': MatMul/Softmax attention; 'mha': com.microsoft.MultiHeadAttention (K/V expanded to all heads). */
-  attention: 'onnx' | 'mha';
+  /**
+   * 'onnx': MatMul/Softmax with query heads grouped per KV head (K/V broadcast, not copied);
+   * 'onnx-expand': the same with K/V expanded to every head; 'mha': com.microsoft.MultiHeadAttention (K/V expanded).
+   */
+  attention: 'onnx' | 'onnx-expand' | 'mha';
   /** 'onnx': Pow/ReduceMean/Sqrt/Div (onnxruntime fuses it); 'contrib': SimplifiedLayerNormalization + SkipSimplifiedLayerNormalization. */
   norm: 'onnx' | 'contrib';
   /** 'onnx': Split/Concat/Mul/Add; 'contrib': com.microsoft.RotaryEmbedding fed this pass's cos/sin rows. */
@@ -182,16 +185,16 @@ export function buildLlamaGraph(a: Architecture, store: WeightStore, o: LlamaGra
     const presentV = g.op1('Concat', [pastValue(i), vT], { name: `${L}.attn.present_v`, output: presentValue(i), attrs: { axis: attr.int(2) } });
 
     let ctxOut: string; // [1,T,nH*hd]
+    // K/V for every query head (BNSH) from the shared KV heads.
+    const expand = (t: string, nm: string) =>
+      rep === 1
+        ? t
+        : g.op1(
+            'Reshape',
+            [g.op1('Expand', [g.op1('Unsqueeze', [t, g.int64s([2])], { name: nm }), g.op1('Concat', [g.int64s([1, nKv, rep]), g.op1('Slice', [g.op1('Shape', [t], { name: nm }), g.int64s([2]), g.int64s([4])], { name: nm })], { name: nm, attrs: { axis: attr.int(0) } })], { name: nm }), g.int64s([1, nH, -1, hd])],
+            { name: nm },
+          );
     if (v.attention === 'mha') {
-      // MultiHeadAttention wants K/V for every head (BNSH): expand the shared KV heads.
-      const expand = (t: string, nm: string) =>
-        rep === 1
-          ? t
-          : g.op1(
-              'Reshape',
-              [g.op1('Expand', [g.op1('Unsqueeze', [t, g.int64s([2])], { name: nm }), g.op1('Concat', [g.int64s([1, nKv, rep]), g.op1('Slice', [g.op1('Shape', [t], { name: nm }), g.int64s([2]), g.int64s([4])], { name: nm })], { name: nm, attrs: { axis: attr.int(0) } })], { name: nm }), g.int64s([1, nH, -1, hd])],
-              { name: nm },
-            );
       const qFlat = g.op1('Reshape', [q4, g.int64s([0, 0, nH * hd])], { name: `${L}.attn.q` });
       ctxOut = g.op1('MultiHeadAttention', [qFlat, expand(presentK, `${L}.attn.k_all`), expand(presentV, `${L}.attn.v_all`), '', '', mask], {
         name: `${L}.attn.mha`,
@@ -201,21 +204,22 @@ export function buildLlamaGraph(a: Architecture, store: WeightStore, o: LlamaGra
     } else {
       const qT = g.op1('Transpose', [g.op1('Mul', [q4, scale], { name: `${L}.attn.q_scale` })], { name: `${L}.attn.q`, attrs: perm }); // [1,nH,T,hd]
       let vAll: string, kAll: string, qG: string;
-      if (rep === 1) {
+      if (rep === 1 || v.attention === 'onnx-expand') {
         qG = qT;
-        kAll = presentK;
-        vAll = presentV;
+        kAll = expand(presentK, `${L}.attn.k_all`);
+        vAll = expand(presentV, `${L}.attn.v_all`);
       } else {
         // Group query heads by their KV head: [1,nKv,rep,T,hd] against K/V [1,nKv,1,S,hd] (broadcast, no copies).
         qG = g.op1('Reshape', [qT, g.int64s([1, nKv, rep, -1, hd])], { name: `${L}.attn.q_groups` });
         kAll = g.op1('Unsqueeze', [presentK, g.int64s([2])], { name: `${L}.attn.k_groups` });
         vAll = g.op1('Unsqueeze', [presentV, g.int64s([2])], { name: `${L}.attn.v_groups` });
       }
-      const kTr = g.op1('Transpose', [kAll], { name: `${L}.attn.kT`, attrs: { perm: attr.ints(rep === 1 ? [0, 1, 3, 2] : [0, 1, 2, 4, 3]) } });
+      const grouped = rep > 1 && v.attention !== 'onnx-expand';
+      const kTr = g.op1('Transpose', [kAll], { name: `${L}.attn.kT`, attrs: { perm: attr.ints(grouped ? [0, 1, 2, 4, 3] : [0, 1, 3, 2]) } });
       const scores = g.op1('Add', [g.op1('MatMul', [qG, kTr], { name: `${L}.attn.scores` }), mask], { name: `${L}.attn.masked` });
       const probs = g.op1('Softmax', [scores], { name: `${L}.attn.probs`, attrs: { axis: attr.int(-1) } });
       const o4 = g.op1('MatMul', [probs, vAll], { name: `${L}.attn.context` }); // [1,nKv,rep,T,hd] or [1,nH,T,hd]
-      const oHeads = rep === 1 ? o4 : g.op1('Reshape', [o4, g.int64s([1, nH, -1, hd])], { name: `${L}.attn.context` });
+      const oHeads = !grouped ? o4 : g.op1('Reshape', [o4, g.int64s([1, nH, -1, hd])], { name: `${L}.attn.context` });
       const oT = g.op1('Transpose', [oHeads], { name: `${L}.attn.context`, attrs: perm }); // [1,T,nH,hd]
       ctxOut = g.op1('Reshape', [oT, g.int64s([0, 0, nH * hd])], { name: `${L}.attn.context` });
     }
