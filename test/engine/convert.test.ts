@@ -20,13 +20,16 @@ const WORK = path.join(REPO_ROOT, 'build', 'test-convert');
 
 /**
  * Max |difference| against PyTorch allowed, relative to the RMS of the reference tensor (the three
- * random models have logits of RMS 2 to 8). Measured: see the report printed by each test.
+ * random models have logits of RMS 2 to 8). Measured (max over the three models, 16 positions each):
+ * fp32 2.6e-6, fp16 2.5e-3 (exact from f16/bf16 sources), int8 0.15, int4 0.62; presents 1.6e-6,
+ * 1.4e-3, 0.094, 0.43. Greedy tokens: fp32 and fp16 48/48 equal, int8 45/48, int4 40/48 (random
+ * spiky weights have small top-1 margins; trained models need their own measurement).
  */
-const LOGIT_TOL: Record<WeightFormat, number> = { fp32: 1e-5, fp16: 5e-3, int8: 0.25, int4: 1.5 };
-const PRESENT_TOL: Record<WeightFormat, number> = { fp32: 1e-5, fp16: 5e-3, int8: 0.25, int4: 1 };
+const LOGIT_TOL: Record<WeightFormat, number> = { fp32: 1e-5, fp16: 5e-3, int8: 0.25, int4: 1 };
+const PRESENT_TOL: Record<WeightFormat, number> = { fp32: 1e-5, fp16: 5e-3, int8: 0.2, int4: 0.75 };
 
-// Prefix of two blocks, then two blocks against that cache (block size 4).
-const REQUEST = { prefix_ids: [0, 17, 250, 3, 99, 400, 7, 31], ids: [5, 5, 120, 5, 42, 5, 5, 301], block_size: 4 };
+// Prefix of two blocks, then four blocks (mostly mask-like repeats) against that cache (block size 4).
+const REQUEST = { prefix_ids: [0, 17, 250, 3, 99, 400, 7, 31], ids: [5, 5, 120, 5, 42, 5, 5, 301, 5, 77, 5, 5, 5, 5, 9, 5], block_size: 4 };
 
 interface Checkpoint {
   label: string;
