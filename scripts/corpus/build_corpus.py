@@ -77,17 +77,26 @@ def process(item):
 
 
 class Drops:
-    def __init__(self):
-        self.by_reason = collections.defaultdict(lambda: {'files': 0, 'bytes': 0, 'by_lang': collections.Counter()})
+    """Files and bytes each filter dropped, per language, with example paths to audit the filter by."""
+    EXAMPLES = 8
+    EXAMPLES_DECONTAM = 200  # few, and worth checking one by one
 
-    def add(self, reason, nbytes, lang):
+    def __init__(self):
+        self.by_reason = collections.defaultdict(
+            lambda: {'files': 0, 'bytes': 0, 'by_lang': collections.Counter(), 'examples': []})
+
+    def add(self, reason, nbytes, lang, path=None):
         r = self.by_reason[reason]
         r['files'] += 1
         r['bytes'] += nbytes
         r['by_lang'][lang or '?'] += 1
+        limit = self.EXAMPLES_DECONTAM if reason.startswith('decontam') else self.EXAMPLES
+        if path and len(r['examples']) < limit:
+            r['examples'].append(path)
 
     def as_dict(self):
-        return {k: {'files': v['files'], 'bytes': v['bytes'], 'by_lang': dict(sorted(v['by_lang'].items()))}
+        return {k: {'files': v['files'], 'bytes': v['bytes'], 'by_lang': dict(sorted(v['by_lang'].items())),
+                    'examples': v['examples']}
                 for k, v in sorted(self.by_reason.items())}
 
 
@@ -100,7 +109,7 @@ def apply_cap(docs, key, cap_bytes_of, drops, reason):
         cap = cap_bytes_of(g)
         n = len(d['text'].encode('utf-8'))
         if cap is not None and used[g] + n > cap:
-            drops.add(reason, n, d['lang'])
+            drops.add(reason, n, d['lang'], d['path'])
             continue
         used[g] += n
         kept.append(d)
@@ -126,6 +135,7 @@ def main():
     ap.add_argument('--workers', type=int, default=os.cpu_count())
     ap.add_argument('--package-cap-mb', type=float, default=DEFAULT_PACKAGE_CAP_MB)
     ap.add_argument('--lang-caps-mb', default='', help='e.g. python=80,go=20 (overrides the defaults)')
+    ap.add_argument('--sources', default='debian,npm', help='which of debian,npm to read (for a quick try)')
     ap.add_argument('--limit', type=int, default=0, help='only the first N candidates (for a quick try)')
     args = ap.parse_args()
     lang_caps = parse_caps(args.lang_caps_mb)
@@ -133,7 +143,9 @@ def main():
     t0 = time.time()
     timings = {}
 
-    candidates = list(sources.debian_candidates()) + list(sources.npm_candidates(args.npm_root))
+    wanted = set(args.sources.split(','))
+    candidates = (list(sources.debian_candidates()) if 'debian' in wanted else []) + \
+        (list(sources.npm_candidates(args.npm_root)) if 'npm' in wanted else [])
     if args.limit:
         candidates = candidates[:args.limit]
     timings['enumerate_s'] = round(time.time() - t0, 1)
@@ -146,7 +158,7 @@ def main():
         for n, r in enumerate(pool.imap(process, enumerate(candidates), chunksize=32)):
             if r[0] == 'drop':
                 _, idx, reason, nbytes, lang = r
-                drops.add(reason, nbytes, lang)
+                drops.add(reason, nbytes, lang, candidates[idx][1])
             elif r[0] == 'keep':
                 _, idx, lang, licence, text, h, sig = r
                 source, path = candidates[idx][0], candidates[idx][1]
@@ -161,7 +173,7 @@ def main():
     seen, unique = set(), []
     for d in kept:  # candidate order: the first copy wins
         if d['hash'] in seen:
-            drops.add('exact_duplicate', len(d['text'].encode('utf-8')), d['lang'])
+            drops.add('exact_duplicate', len(d['text'].encode('utf-8')), d['lang'], d['path'])
         else:
             seen.add(d['hash'])
             unique.append(d)
@@ -169,13 +181,14 @@ def main():
     docs = []
     for i, d in enumerate(unique):
         if i in near:
-            drops.add('near_duplicate', len(d['text'].encode('utf-8')), d['lang'])
+            drops.add('near_duplicate', len(d['text'].encode('utf-8')), d['lang'], d['path'])
         else:
             docs.append(d)
     timings['dedupe_s'] = round(time.time() - t2, 1)
     print(f'{len(docs)} files after dedupe ({timings["dedupe_s"]}s)', flush=True)
 
-    docs = apply_cap(docs, lambda d: d['source'], lambda g: args.package_cap_mb * 1e6, drops, 'package_cap')
+    # Per package and language, so a big package's Python does not crowd out its few shell scripts.
+    docs = apply_cap(docs, lambda d: (d['source'], d['lang']), lambda g: args.package_cap_mb * 1e6, drops, 'package_cap')
     docs = apply_cap(docs, lambda d: d['lang'], lambda g: lang_caps.get(g, 0) * 1e6 if g in lang_caps else None,
                      drops, 'language_cap')
 

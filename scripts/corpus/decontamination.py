@@ -2,10 +2,11 @@
 
 No copy of the benchmarks exists on this machine, so the filter works from what is known about them:
 - HumanEval (and its translations MultiPL-E / HumanEval-X, which keep the entry points, sometimes in
-  camelCase): a file that DEFINES one of the distinctive entry-point names; a file that defines one of the
-  generic ones (add, median, fib, ...) and shows HumanEval-style examples for it right after the
-  definition (">>> add(2, 3)", "add(...) == ...", "➞"); the opening words of HumanEval prompt docstrings;
-  the test harness ("def check(candidate)", "assert candidate(").
+  camelCase): a small file (< 3000 chars, <= 3 functions) that DEFINES one of the distinctive entry-point
+  names, or any file defining two or more of them; a small file that defines one of the generic ones
+  (add, median, fib, ...) with HumanEval-style examples right after the definition (">>> add(2, 3)",
+  "add(...) == ...", "➞"); the opening words of HumanEval prompt docstrings; the test harness
+  ("def check(candidate)", "assert candidate(").
 - MBPP: its task phrasing "Write a (python) function to ...".
 - APPS / CodeContests / Codeforces / AtCoder: stdin problem statements ("-----Input-----", "The first
   line contains", "Sample Input", constraint lines like "1 ≤ n ≤ 10^5"), two or more markers.
@@ -47,6 +48,10 @@ HUMANEVAL_GENERIC = {
     'maximum', 'solution', 'valid_date', 'split_words', 'is_sorted', 'intersection', 'minPath', 'tri',
     'digits', 'is_nested', 'sum_squares', 'fix_spaces', 'simplify', 'bf', 'compare', 'find_max', 'eat',
 }
+
+
+GENERIC_MAX_CHARS = 3000
+GENERIC_MAX_FUNCTIONS = 3
 
 
 def _norm(name):
@@ -133,18 +138,25 @@ def _defined_names(text):
 
 
 def _examples_after(text, name, at):
+    """HumanEval-style examples for `name` in the docstring/comment right after its definition: a doctest
+    (">>> name(") or an example line that starts with the call ("name(1, 2) == 3", "name([1]) ➞ 4")."""
     window = text[at:at + 1200]
     n = re.escape(name)
-    return bool(re.search(rf'>>>\s*{n}\(|\b{n}\([^()\n]*(\([^()\n]*\)[^()\n]*)*\)\s*(==|=>|➞|->|=)\s*\S', window))
+    return bool(re.search(rf'>>>\s*{n}\(|^\s*(#|//|\*)?\s*{n}\([^\n]*\)\s*(==>?|=>|➞|->|=)\s*\S', window, re.M))
 
 
 def check(text):
     """Name of the decontamination rule that drops `text`, or None."""
-    for name, at in _defined_names(text):
-        key = _norm(name)
-        if key in _DISTINCTIVE:
-            return 'decontam_humaneval_name'
-        if key in _GENERIC and len(text) < 6000 and _examples_after(text, name, at):
+    defined = list(_defined_names(text))
+    # A HumanEval solution is a small file with one or two functions.
+    small = len(text) < GENERIC_MAX_CHARS and len(defined) <= GENERIC_MAX_FUNCTIONS
+    distinctive = {_norm(name) for name, _ in defined} & _DISTINCTIVE
+    # One distinctive name in a small file (a solution), or several anywhere (a collection of solutions);
+    # one alone in a big file is ordinary code that happens to use the name (punycode's generate_integers).
+    if distinctive and (small or len(distinctive) >= 2):
+        return 'decontam_humaneval_name'
+    for name, at in defined:
+        if small and _norm(name) in _GENERIC and _examples_after(text, name, at):
             return 'decontam_humaneval_name'
     low = ' '.join(text.lower().split())
     if any(p in low for p in _PHRASES):

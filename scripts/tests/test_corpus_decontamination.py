@@ -48,10 +48,20 @@ class HumanEvalTest(unittest.TestCase):
         rust = 'fn has_close_elements(numbers: Vec<f32>, threshold: f32) -> bool {\n    false\n}\n'
         self.assertEqual(check(rust), 'decontam_humaneval_name')
 
+    def test_one_distinctive_name_in_a_big_file_is_ordinary_code(self):
+        body = ''.join(f'def helper_{i}(x):\n    return x + {i}\n\n\n' for i in range(200))
+        self.assertIsNone(check(body + 'def generate_integers(a, b):\n    return range(a, b)\n'))
+        collection = body + HUMANEVAL_0 + 'def below_zero(ops):\n    return any(o < 0 for o in ops)\n'
+        self.assertEqual(check(collection), 'decontam_humaneval_name')
+
     def test_generic_names_need_humaneval_examples(self):
         self.assertEqual(check(GENERIC_WITH_EXAMPLES), 'decontam_humaneval_name')
         self.assertIsNone(check(GENERIC_ORDINARY))
         self.assertIsNone(check('def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n'))
+        # A doctest in a real library file (rsa's is_prime) is not enough when the file is not small.
+        rsa_like = 'def is_prime(n):\n    """\n    >>> is_prime(7)\n    True\n    """\n    return n > 1\n\n' + \
+            ''.join(f'def util_{i}(x):\n    return x * {i}\n\n' for i in range(10))
+        self.assertIsNone(check(rsa_like))
 
     def test_docstring_phrase_and_harness(self):
         text = 'def f(s):\n    """You are given a rectangular grid of wells. Each row represents a single well"""\n'

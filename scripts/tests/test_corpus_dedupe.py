@@ -62,7 +62,7 @@ class SplitAndCapTest(unittest.TestCase):
         self.assertEqual(u, unit_hash('heldout:abc'))
 
     def test_cap_keeps_group_under_budget(self):
-        docs = [{'id': str(i), 'lang': 'go', 'source': 's', 'text': 'x' * 100} for i in range(20)]
+        docs = [{'id': str(i), 'lang': 'go', 'source': 's', 'path': f'/p{i}.go', 'text': 'x' * 100} for i in range(20)]
         drops = Drops()
         kept = apply_cap(docs, lambda d: d['source'], lambda g: 1000, drops, 'package_cap')
         self.assertEqual(len(kept), 10)
