@@ -67,7 +67,11 @@ export async function createSession(modelFile: string, opt: SessionOptions): Pro
   throw Object.assign(new Error(`model.onnx does not load on any execution provider: ${fallback.join('; ')}`), { cause: lastError, fallback });
 }
 
+/** onnxruntime's reason, without its source location and C++ frame (the useful part is at the end). */
 function firstLine(e: unknown): string {
-  const s = e instanceof Error ? e.message : String(e);
-  return s.split('\n')[0].slice(0, 300);
+  const s = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return s
+    .replace(/^\/onnxruntime_src\/\S+:\d+ /, '')
+    .replace(/^.*?<lambda\(\)> /, '')
+    .slice(0, 300);
 }
