@@ -43,20 +43,16 @@ export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks
     }
     end = h.offset + h.length;
   }
+  // The text after each hole up to the next one: a hole's suffix is its own gap and every later one.
+  const gaps = order.map((h, k) => params.text.slice(h.offset + h.length, order[k + 1]?.offset ?? params.text.length));
   const fills: GenerateResult[] = new Array(order.length);
-  let done = ''; // text up to the current hole, earlier holes filled
-  let from = 0;
-  for (let k = 0; k < order.length; k++) {
-    const h = order[k];
-    done += params.text.slice(from, h.offset);
-    let suffix = params.text.slice(h.offset + h.length, order[k + 1]?.offset ?? params.text.length);
-    for (let j = k + 1; j < order.length; j++) suffix += params.text.slice(order[j].offset + order[j].length, order[j + 1]?.offset ?? params.text.length);
-    const r = await complete(lm, { prefix: done, suffix, maxTokens: params.maxTokens, decoding: params.decoding }, hooks);
+  let done = params.text.slice(0, order[0]?.offset ?? params.text.length); // up to the current hole, earlier ones filled
+  for (const [k, h] of order.entries()) {
+    const r = await complete(lm, { prefix: done, suffix: gaps.slice(k).join(''), maxTokens: params.maxTokens, decoding: params.decoding }, hooks);
     fills[h.i] = r;
-    done += r.text;
-    from = h.offset + h.length;
+    done += r.text + gaps[k];
   }
-  return { fills, text: done + params.text.slice(from) };
+  return { fills, text: done };
 }
 
 export async function edit(lm: LoadedModel, params: EditParams, hooks: TaskHooks = {}): Promise<GenerateResult> {
