@@ -12,7 +12,7 @@ import type { Manifest } from '../engine/package/manifest';
 import { Checkpoint } from './checkpoint/checkpoint';
 import { ConvertError } from './errors';
 import { buildLlamaGraph, DEFAULT_VARIANT, type GraphVariant } from './llama/graph';
-import type { SlabHook, WeightFormat } from './llama/weights';
+import type { Int4Settings, SlabHook, WeightFormat } from './llama/weights';
 import { IR_VERSION, onnx } from './onnx/proto';
 import { WeightStore } from './onnx/weight-store';
 import { commitDir, hashFile, makeTempDir } from './package/files';
@@ -73,10 +73,16 @@ export async function convertCheckpoint(srcDir: string, outDir: string, opts: Co
   const blockSize = opts.int4BlockSize ?? 32;
   if (blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) throw new ConvertError(`int4BlockSize must be a power of two >= 16, got ${blockSize}`);
 
+  for (const [key, v] of [['embeddings', opts.embeddings], ['head', opts.head]] as const) {
+    if (v !== undefined && !['auto', 'fp32', 'fp16', 'int8', 'int4'].includes(v)) throw new ConvertError(`unknown ${key} format ${JSON.stringify(v)} (auto | fp32 | fp16 | int8 | int4)`);
+  }
+  const int4: Int4Settings = { blockSize, accuracyLevel: opts.int4AccuracyLevel ?? 4, symmetric: !!opts.int4Symmetric };
+
   checkReplaceable(outDir);
   progress(0, `reading ${srcDir}`);
   const ck = Checkpoint.open(srcDir);
   let tmp: string | undefined;
+  let store: WeightStore | undefined;
   try {
     const tokenizer = readTokenizerFiles(srcDir);
     const partial = readPartial(srcDir);
@@ -95,17 +101,24 @@ export async function convertCheckpoint(srcDir: string, outDir: string, opts: Co
       weights,
       name: opts.name,
       version: opts.version,
-      converter: { weights: opts.weights, embeddings, head, sourceDtypes: ck.dtypes(), graph: variant, int4: opts.weights === 'int4' || embeddings === 'int4' || head === 'int4' ? { blockSize, accuracyLevel: opts.int4AccuracyLevel ?? 4, symmetric: !!opts.int4Symmetric } : undefined },
+      converter: {
+        weights: opts.weights,
+        embeddings,
+        head,
+        sourceDtypes: ck.dtypes(),
+        graph: variant,
+        ...([opts.weights, embeddings, head].includes('int4') ? { int4 } : {}),
+      },
     }) as Manifest;
 
     tmp = makeTempDir(outDir);
     let onSlab: SlabHook = async () => {};
-    const store = new WeightStore(path.join(tmp, DATA_FILE), DATA_FILE);
+    store = new WeightStore(path.join(tmp, DATA_FILE), DATA_FILE);
     const { graph, jobs } = buildLlamaGraph(ck.architecture, store, {
       weights: opts.weights,
       embeddings,
       head,
-      int4: { blockSize, accuracyLevel: opts.int4AccuracyLevel ?? 4, symmetric: opts.int4Symmetric },
+      int4,
       variant,
       slabBytes: SLAB_BYTES,
       onSlab: (bytes) => onSlab(bytes),
@@ -169,6 +182,7 @@ export async function convertCheckpoint(srcDir: string, outDir: string, opts: Co
     return manifest;
   } finally {
     ck.close();
+    store?.close();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
