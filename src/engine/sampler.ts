@@ -158,9 +158,12 @@ export class Prng {
 
 /**
  * Per row: the chosen token (argmax, or Gumbel-max at temperature > 0) and its softmax probability
- * (float32, as the reference computes it), with suppressed ids at -inf.
+ * (float32, as the reference computes it), with suppressed ids at -inf. The softmax sum stops early,
+ * reporting confidence 0, once it proves the confidence is below `floor` (a position that cannot be
+ * chosen this step): most positions are unsure, and their exp() over a whole vocabulary is most of a
+ * step's CPU time outside the model.
  */
-function pick(logits: Float32Array, row: number, V: number, suppressed: Uint8Array, temperature: number, rng: Prng | null) {
+function pick(logits: Float32Array, row: number, V: number, suppressed: Uint8Array, temperature: number, rng: Prng | null, floor: number) {
   const off = row * V;
   let max = -Infinity;
   let best = -1;
@@ -176,9 +179,22 @@ function pick(logits: Float32Array, row: number, V: number, suppressed: Uint8Arr
       best = v;
     }
   }
+  const top = Math.exp(logits[off + best] - max);
+  // conf = top / sum < floor once sum > top / floor; the margin keeps float32 rounding on the safe side
+  const limit = floor > 0 ? (top / floor) * (1 + 1e-6) : Infinity;
   let sum = 0;
-  for (let v = 0; v < V; v++) if (!suppressed[v]) sum += Math.exp(logits[off + v] - max);
-  return { token: best, conf: Math.fround(Math.exp(logits[off + best] - max) / sum) };
+  for (let v = 0; v < V; v++) {
+    if (suppressed[v]) continue;
+    sum += Math.exp(logits[off + v] - max);
+    if (sum > limit) return { token: best, conf: 0 };
+  }
+  return { token: best, conf: Math.fround(top / sum) };
+}
+
+/** The k-th largest confidence so far (0 with fewer than k): a later position below it cannot be chosen. */
+function kthLargest(picks: { conf: number }[], k: number): number {
+  if (picks.length < k) return 0;
+  return picks.map((p) => p.conf).sort((a, b) => b - a)[k - 1];
 }
 
 export async function generate(
@@ -245,7 +261,12 @@ export async function generate(
           logits = (await model.forward({ ids: block, start, past, blockSize: B, logitsFrom: 0, keep: 0 })).logits;
           passes++;
         }
-        const picks = masked.map((i) => ({ i, ...pick(logits, i, V, suppressed, opt.temperature, rng) }));
+        // Positions in order, so a later one never wins a tie; each needs only to beat what it must beat.
+        const picks: { i: number; token: number; conf: number }[] = [];
+        for (const i of masked) {
+          const floor = schedule ? kthLargest(picks, schedule[step]) : Math.min(threshold, kthLargest(picks, 1));
+          picks.push({ i, ...pick(logits, i, V, suppressed, opt.temperature, rng, floor) });
+        }
         let chosen: number[];
         if (schedule) {
           // top-k by confidence; equal confidences keep the lower position first
