@@ -1,10 +1,13 @@
 """PyTorch reference outputs for a checkpoint folder, for the converter's parity tests.
 
 Given a checkpoint (config.json + safetensors, sharded or not) and a JSON request
-  {"prefix_ids": [...], "prefix_positions": [...]?, "ids": [...], "positions": [...]?, "block_size": 4}
+  {"prefix_ids": [...], "prefix_positions": [...]?, "ids": [...], "positions": [...]?, "block_size": 4,
+   "mask": [[...]]?, "prefix_mask": [[...]]?, "past_dir": "..."?}
 runs model.py's LlamaForDiffusion in float32:
-  1. the prefix alone with a block-causal mask -> past K/V (skipped when there is no prefix);
-  2. the query ids against that past with the block-causal mask over (prefix ++ query) positions;
+  1. the prefix alone with a block-causal mask (or "prefix_mask") -> past K/V; or the past tensors of an
+     earlier output folder ("past_dir"); or no past;
+  2. the query ids against that past with the block-causal mask over (prefix ++ query) positions, or "mask"
+     ([T][P+T]: additive values, or 0/1 = hidden/visible when every entry is 0 or 1);
 and writes every tensor involved as raw little-endian files plus meta.json:
   {"tensors": {name: {"dtype": "float32"|"int64", "shape": [...], "file": "name.bin"}}}
 names: input_ids, position_ids, attention_mask, past_key_values.{i}.key|value, logits, present.{i}.key|value.
@@ -22,7 +25,7 @@ import numpy as np
 import torch
 
 from .masks import block_causal
-from .model import Config, LlamaForDiffusion
+from .model import MASK_NEG, Config, LlamaForDiffusion
 from . import safetensors_io
 
 
@@ -45,23 +48,48 @@ def load_checkpoint(path: str) -> LlamaForDiffusion:
     return model.float().eval()
 
 
+def explicit_mask(rows: list) -> torch.Tensor:
+    """[T][S] -> [1,1,T,S] additive; a 0/1 matrix means hidden/visible."""
+    m = torch.tensor(rows, dtype=torch.float32)
+    if bool(((m == 0) | (m == 1)).all()):
+        m = torch.where(m == 1, 0.0, MASK_NEG)
+    return m[None, None]
+
+
+def read_past(folder: str, layers: int) -> list:
+    with open(os.path.join(folder, "meta.json")) as f:
+        meta = json.load(f)["tensors"]
+
+    def load(name):
+        t = meta[name]
+        return torch.from_numpy(np.fromfile(os.path.join(folder, t["file"]), dtype="<f4").reshape(t["shape"]))
+    return [(load(f"past_key_values.{i}.key"), load(f"past_key_values.{i}.value")) for i in range(layers)]
+
+
 def run(model: LlamaForDiffusion, req: dict) -> dict[str, torch.Tensor]:
     bs = int(req.get("block_size", 4))
     pre = list(req.get("prefix_ids", []))
     pre_pos = list(req.get("prefix_positions", range(len(pre))))
-    ids = list(req["ids"])
-    pos = list(req.get("positions", range(len(pre), len(pre) + len(ids))))
     c = model.config
     out: dict[str, torch.Tensor] = {}
     with torch.no_grad():
-        if pre:
+        if req.get("past_dir"):
+            past = read_past(req["past_dir"], c.num_hidden_layers)
+            pre_pos = list(req.get("prefix_positions", range(past[0][0].shape[2])))
+        elif pre:
             pp = torch.tensor(pre_pos)
-            _, past = model(torch.tensor([pre]), pp[None], block_causal(pp, pp, bs))
+            pmask = explicit_mask(req["prefix_mask"]) if "prefix_mask" in req else block_causal(pp, pp, bs)
+            _, past = model(torch.tensor([pre]), pp[None], pmask)
         else:
             empty = torch.zeros(1, c.num_key_value_heads, 0, c.head_dim)
             past = [(empty, empty) for _ in range(c.num_hidden_layers)]
+        ids = list(req["ids"])
+        pos = list(req.get("positions", range(len(pre_pos), len(pre_pos) + len(ids))))
         q = torch.tensor(pos)
-        mask = block_causal(q, torch.cat([torch.tensor(pre_pos, dtype=torch.long), q]), bs)
+        if "mask" in req:
+            mask = explicit_mask(req["mask"])
+        else:
+            mask = block_causal(q, torch.cat([torch.tensor(pre_pos, dtype=torch.long), q]), bs)
         logits, presents = model(torch.tensor([ids]), q[None], mask, past)
     out["input_ids"] = torch.tensor([ids])
     out["position_ids"] = q[None]

@@ -122,6 +122,11 @@ class ReferenceOutputsTest(unittest.TestCase):
             whole = reference_outputs.run(model, {'ids': ids, 'block_size': 4})
             torch.testing.assert_close(split['logits'], whole['logits'][:, 8:], atol=1e-5, rtol=1e-5)
             torch.testing.assert_close(split['present.1.key'], whole['present.1.key'], atol=1e-5, rtol=1e-5)
+            # The same through an explicit past folder and an explicit 0/1 mask.
+            reference_outputs.write(os.path.join(d, 'ref'), split)
+            visible = [[1 if k // 4 <= q // 4 else 0 for k in range(12)] for q in range(8, 12)]
+            again = reference_outputs.run(model, {'past_dir': os.path.join(d, 'ref'), 'ids': ids[8:], 'mask': visible})
+            torch.testing.assert_close(again['logits'], split['logits'], atol=1e-6, rtol=1e-6)
 
 
 if __name__ == '__main__':
