@@ -98,3 +98,44 @@ export function applyHunks(original: string[], hunks: Hunk[], take: (i: number) 
   while (orig < original.length) out.push(original[orig++]);
   return out;
 }
+
+/** One line-range replacement: at `line`, delete `deleteCount` lines and insert `insert`. */
+export interface LineOp {
+  line: number;
+  deleteCount: number;
+  insert: string[];
+}
+
+/**
+ * The smallest line edits that turn `from` into `to` (what the editor shows now into what it should
+ * show), positions relative to `from`. Lines both have in common are never touched: the user's own
+ * lines stay as they are while green lines come and go.
+ */
+export function lineOps(from: string[], to: string[]): LineOp[] {
+  const ops: LineOp[] = [];
+  let i = 0;
+  let open: LineOp | undefined;
+  for (const p of diffArrays(from, to)) {
+    if (!p.added && !p.removed) {
+      open = undefined;
+      i += p.value.length;
+      continue;
+    }
+    if (!open) {
+      open = { line: i, deleteCount: 0, insert: [] };
+      ops.push(open);
+    }
+    if (p.removed) {
+      open.deleteCount += p.value.length;
+      i += p.value.length;
+    } else open.insert.push(...p.value);
+  }
+  return ops;
+}
+
+/** Applies line ops (positions relative to the original) to an array of lines. */
+export function applyLineOps(lines: string[], ops: LineOp[]): string[] {
+  const out = [...lines];
+  for (const op of [...ops].sort((a, b) => b.line - a.line)) out.splice(op.line, op.deleteCount, ...op.insert);
+  return out;
+}

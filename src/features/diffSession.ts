@@ -13,12 +13,14 @@
  */
 import * as vscode from 'vscode';
 import { diffArrays } from 'diff';
-import { applyHunks, computeHunks, mergedView, splitLinesOf, type Hunk, type HunkState, type MergedLine } from '../completion/hunks';
+import { applyHunks, computeHunks, lineOps, mergedView, splitLinesOf, type Hunk, type HunkState, type MergedLine } from '../completion/hunks';
 import type { DiffStyle } from './config';
 import { log } from './log';
 
 export const PROPOSAL_SCHEME = 'diffcoder-proposal';
 const CONTEXT_KEY = 'diffcoder.diffVisible';
+/** True when the proposal is complete (Accept is possible). */
+const READY_KEY = 'diffcoder.proposalReady';
 
 const removedDecoration = vscode.window.createTextEditorDecorationType({
   isWholeLine: true,
@@ -40,35 +42,6 @@ const pendingDecoration = vscode.window.createTextEditorDecorationType({
 });
 
 export type SessionEnd = 'accepted' | 'rejected' | 'conflict' | 'cancelled' | 'empty' | 'failed';
-
-/** One line-range replacement in the document, from a diff of what is shown to what should be. */
-interface LineOp {
-  line: number; // index within the region
-  deleteCount: number;
-  insert: string[];
-}
-
-function lineOps(from: string[], to: string[]): LineOp[] {
-  const ops: LineOp[] = [];
-  let i = 0;
-  let open: LineOp | undefined;
-  for (const p of diffArrays(from, to)) {
-    if (!p.added && !p.removed) {
-      open = undefined;
-      i += p.value.length;
-      continue;
-    }
-    if (!open) {
-      open = { line: i, deleteCount: 0, insert: [] };
-      ops.push(open);
-    }
-    if (p.removed) {
-      open.deleteCount += p.value.length;
-      i += p.value.length;
-    } else open.insert.push(...p.value);
-  }
-  return ops;
-}
 
 export class DiffSession {
   readonly id = Math.random().toString(36).slice(2, 8);
@@ -180,7 +153,10 @@ export class DiffSession {
     return this.enqueue(async () => {
       if (this.ended) return;
       if (this.streaming) {
-        if (state === 'accepted') return; // nothing final to accept yet
+        if (state === 'accepted') {
+          void vscode.window.setStatusBarMessage('DiffCoder is still writing; accept when the proposal is complete', 4000);
+          return;
+        }
         this.cancelGeneration();
         this.streaming = false;
         this.hunks = [];
@@ -438,4 +414,4 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-export { CONTEXT_KEY as DIFF_CONTEXT_KEY };
+export { CONTEXT_KEY as DIFF_CONTEXT_KEY, READY_KEY as PROPOSAL_READY_KEY };

@@ -3,8 +3,9 @@
  * and the context key `diffcoder.diffVisible` that binds Ctrl+Enter / Escape while one is shown.
  */
 import * as vscode from 'vscode';
-import { DIFF_CONTEXT_KEY, DiffSession, PROPOSAL_SCHEME, ProposalDocuments } from './diffSession';
+import { DIFF_CONTEXT_KEY, DiffSession, PROPOSAL_READY_KEY, PROPOSAL_SCHEME, ProposalDocuments } from './diffSession';
 import { editSettings } from './config';
+import { log } from './log';
 
 export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly sessions = new Map<string, DiffSession>();
@@ -18,10 +19,10 @@ export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable 
       vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this.proposals),
       vscode.languages.registerCodeLensProvider({ pattern: '**' }, this),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
-      vscode.commands.registerCommand('diffcoder.acceptHunk', (uri?: string, i?: number) => this.find(uri)?.acceptHunk(i ?? 0)),
-      vscode.commands.registerCommand('diffcoder.rejectHunk', (uri?: string, i?: number) => this.find(uri)?.rejectHunk(i ?? 0)),
-      vscode.commands.registerCommand('diffcoder.acceptAll', (uri?: string) => this.find(uri)?.acceptAll()),
-      vscode.commands.registerCommand('diffcoder.rejectAll', (uri?: string) => this.find(uri)?.rejectAll()),
+      vscode.commands.registerCommand('diffcoder.acceptHunk', (uri?: string | vscode.Uri, i?: number) => this.find(uri)?.acceptHunk(i ?? 0)),
+      vscode.commands.registerCommand('diffcoder.rejectHunk', (uri?: string | vscode.Uri, i?: number) => this.find(uri)?.rejectHunk(i ?? 0)),
+      vscode.commands.registerCommand('diffcoder.acceptAll', (uri?: string | vscode.Uri) => this.find(uri)?.acceptAll()),
+      vscode.commands.registerCommand('diffcoder.rejectAll', (uri?: string | vscode.Uri) => this.find(uri)?.rejectAll()),
     );
   }
 
@@ -38,6 +39,7 @@ export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable 
     });
     session.onEnd(() => {
       if (this.sessions.get(key) === session) this.sessions.delete(key);
+      if (session.style === 'side-by-side') void this.closeDiffTabs(session);
       this.lensEmitter.fire();
       this.updateContext();
     });
@@ -49,13 +51,17 @@ export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable 
         preview: true,
         preserveFocus: true,
       } satisfies vscode.TextDocumentShowOptions);
+      log().info(`side-by-side proposal opened: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)).join(' | ')}`);
     }
     return session;
   }
 
-  /** The session for a document uri (string), or for the active editor. */
-  find(uri?: string): DiffSession | undefined {
-    const key = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+  /**
+   * The session for a document uri, or for the active editor. Commands get the uri as a string from
+   * CodeLens and as a Uri from editor title buttons.
+   */
+  find(uri?: string | vscode.Uri): DiffSession | undefined {
+    const key = (uri instanceof vscode.Uri ? uri.toString() : typeof uri === 'string' ? uri : undefined) ?? vscode.window.activeTextEditor?.document.uri.toString();
     if (!key) return undefined;
     const direct = this.sessions.get(key);
     if (direct) return direct;
@@ -65,9 +71,10 @@ export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable 
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const s = this.sessions.get(document.uri.toString());
+    // The document itself, or the proposal side of a side-by-side diff.
+    const s = this.find(document.uri.toString());
     if (!s || s.isEnded) return [];
-    const uri = document.uri.toString();
+    const uri = s.document.uri.toString();
     const top = new vscode.Range(s.regionStart, 0, s.regionStart, 0);
     if (s.isStreaming) {
       return [
@@ -80,6 +87,7 @@ export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable 
       new vscode.CodeLens(top, { title: `$(check) Accept All (${mac ? '⌘' : 'Ctrl+'}Enter)`, command: 'diffcoder.acceptAll', arguments: [uri] }),
       new vscode.CodeLens(top, { title: '$(close) Reject All (Esc)', command: 'diffcoder.rejectAll', arguments: [uri] }),
     ];
+    if (document.uri.scheme === PROPOSAL_SCHEME) return lenses;
     for (const h of s.hunkLines()) {
       const r = new vscode.Range(h.line, 0, h.line, 0);
       lenses.push(
@@ -90,9 +98,27 @@ export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable 
     return lenses;
   }
 
+  /** Closes the diff editor of a finished side-by-side proposal. */
+  private async closeDiffTabs(session: DiffSession): Promise<void> {
+    const proposal = session.proposalUri.toString();
+    const isProposal = (t: vscode.Tab) => {
+      const input = t.input as { modified?: vscode.Uri } | undefined;
+      return !!input?.modified && input.modified.toString() === proposal;
+    };
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter(isProposal);
+    try {
+      if (tabs.length) await vscode.window.tabGroups.close(tabs);
+    } catch (e) {
+      log().warn(`could not close the proposal's diff editor: ${e instanceof Error ? e.message : e}`);
+    }
+    log().debug(`closed ${tabs.length} proposal tab(s)`);
+    await vscode.window.showTextDocument(session.document, { preview: false });
+  }
+
   private updateContext(): void {
     const s = this.find();
     void vscode.commands.executeCommand('setContext', DIFF_CONTEXT_KEY, !!s && !s.isEnded);
+    void vscode.commands.executeCommand('setContext', PROPOSAL_READY_KEY, !!s && !s.isEnded && !s.isStreaming);
   }
 
   dispose(): void {

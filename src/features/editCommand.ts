@@ -57,6 +57,19 @@ export class EditFeature implements vscode.Disposable {
       ...recent.map((r) => ({ label: `$(history) ${r}`, instruction: r })),
     ];
     qp.items = base;
+    // Flip between the inline diff and a diff editor right here (the diffcoder.edit.diffStyle setting).
+    const styleButton = (): vscode.QuickInputButton => {
+      const style = editSettings().diffStyle;
+      return style === 'inline'
+        ? { iconPath: new vscode.ThemeIcon('split-horizontal'), tooltip: 'Show proposals side by side (now: inline)' }
+        : { iconPath: new vscode.ThemeIcon('diff'), tooltip: 'Show proposals inline (now: side by side)' };
+    };
+    qp.buttons = [styleButton()];
+    qp.onDidTriggerButton(async () => {
+      const next = editSettings().diffStyle === 'inline' ? 'side-by-side' : 'inline';
+      await vscode.workspace.getConfiguration('diffcoder').update('edit.diffStyle', next, vscode.ConfigurationTarget.Global);
+      qp.buttons = [styleButton()];
+    });
     qp.onDidChangeValue((v) => {
       qp.items = v.trim() ? [{ label: `$(edit) ${v.trim()}`, description: 'your instruction', instruction: v.trim(), alwaysShow: true }, ...base] : base;
     });

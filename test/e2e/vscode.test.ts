@@ -22,6 +22,7 @@ const FILES: Record<string, string> = {
   'broken.ts': 'const count: number = "three";\nexport default count;\n',
   'typing.py': '# typing test\n',
   'conflict.py': 'def scale(xs, k):\n    out = []\n    for x in xs:\n        out.append(x * k)\n    return out\n',
+  'side.py': 'def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 0:\n            out.append(x)\n    return out\n',
   'holes.py': 'def clamp(x, lo, hi):\n    # FILL\n\n\ndef square(x):\n    return <FILL>\n',
 };
 
@@ -44,6 +45,14 @@ async function typeUntilGhost(text: string, extra: string, name: string): Promis
     }
   }
   throw new Error('unreachable');
+}
+
+/** Waits until DiffCoder's status bar item no longer spins (no request running). */
+async function idle(): Promise<void> {
+  await waitFor(async () => {
+    const html = await vs.page.locator('.statusbar-item', { hasText: 'DiffCoder' }).first().innerHTML();
+    return !html.includes('codicon-sync') && !html.includes('codicon-loading');
+  }, 180_000, 'DiffCoder to finish');
 }
 
 async function save(): Promise<void> {
@@ -160,6 +169,8 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     await openFile(vs.page, 'edit_accept.py');
     await selectLines(1, 5);
     await editWith('Add type annotations');
+    await vs.page.waitForTimeout(1200);
+    await shot(vs.page, '06a-edit-streaming');
     const accept = await codeLens('Accept All');
     await vs.page.waitForTimeout(500);
     await shot(vs.page, '06-edit-diff');
@@ -226,6 +237,49 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     const after = read('holes.py');
     assert.notEqual(after, before);
     assert.ok(!after.includes('# FILL') && !after.includes('<FILL>'), `markers replaced:\n${after}`);
+  });
+
+  test('side-by-side style (switched from the instruction picker): a diff editor, Accept All applies it', async () => {
+    const before = read('side.py');
+    const input = '.quick-input-widget:not([style*="display: none"]) input';
+    const flipStyle = async (to: string) => {
+      await vs.page.locator(`.quick-input-widget .action-label[aria-label*="${to}"], .quick-input-widget .action-label[title*="${to}"]`).first().click();
+      await vs.page.waitForTimeout(800);
+    };
+    await openFile(vs.page, 'side.py');
+    await selectLines(1, 6);
+    await vs.page.keyboard.press('Control+I');
+    await vs.page.waitForSelector(input, { timeout: 10_000 });
+    await flipStyle('side by side');
+    await vs.page.keyboard.type('Simplify', { delay: 10 });
+    await vs.page.waitForTimeout(300);
+    await vs.page.keyboard.press('Enter');
+    try {
+      await vs.page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
+      // Diff editors show no CodeLens: the editor title's Accept appears once the proposal is complete.
+      const accept = vs.page.locator('.editor-actions .action-label[aria-label*="Accept Proposal"]').first();
+      await accept.waitFor({ timeout: 120_000 });
+      await shot(vs.page, '10a-side-by-side');
+      await vs.page.mouse.move(10, 10); // no tooltip over the button
+      await accept.click();
+      await waitFor(async () => (await vs.page.locator('.monaco-diff-editor').count()) === 0, 10_000, 'the diff editor to close').catch(async (e) => {
+        await shot(vs.page, '10b-side-by-side-not-closed');
+        throw e;
+      });
+      await save();
+      assert.notEqual(read('side.py'), before, 'accepted');
+    } finally {
+      // Back to inline for the other tests.
+      await vs.page.keyboard.press('Escape');
+      await vs.page.keyboard.press('Control+Shift+P');
+      await vs.page.waitForSelector(input, { timeout: 10_000 });
+      await vs.page.keyboard.type('DiffCoder: Edit with DiffCoder');
+      await vs.page.waitForTimeout(600);
+      await vs.page.keyboard.press('Enter');
+      await vs.page.waitForTimeout(600);
+      await flipStyle('inline');
+      await vs.page.keyboard.press('Escape');
+    }
   });
 
   test('a code action appears on a diagnostic', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyHunks, computeHunks, mergedView } from '../../src/completion/hunks';
+import { applyHunks, applyLineOps, computeHunks, lineOps, mergedView } from '../../src/completion/hunks';
 
 const orig = ['def f(a, b):', '    x = a', '    y = b', '    return x + y'];
 
@@ -41,4 +41,34 @@ test('hunks: apply takes or leaves each hunk', () => {
   assert.deepEqual(applyHunks(orig, h, () => true), proposed);
   assert.deepEqual(applyHunks(orig, h, () => false), orig);
   assert.deepEqual(applyHunks(orig, h, (i) => i === 0), ['# header', ...orig]);
+});
+
+test('line ops: turn what is shown into what should be, never touching common lines', () => {
+  const proposed = ['def f(a: int, b: int) -> int:', '    x = a', '    y = b', '    return x + y', '# end'];
+  const h = computeHunks(orig, proposed);
+  const pending = mergedView(orig, h, h.map(() => 'pending')).map((l) => l.text);
+  // From the original to the pending view: only insertions (the green lines).
+  const show = lineOps(orig, pending);
+  assert.ok(show.every((op) => op.deleteCount === 0));
+  assert.deepEqual(applyLineOps(orig, show), pending);
+  // Accept all: only deletions (the red lines).
+  const accept = lineOps(pending, mergedView(orig, h, h.map(() => 'accepted')).map((l) => l.text));
+  assert.ok(accept.every((op) => op.insert.length === 0));
+  assert.deepEqual(applyLineOps(pending, accept), proposed);
+  // Reject all: only deletions, back to the original exactly.
+  const reject = lineOps(pending, mergedView(orig, h, h.map(() => 'rejected')).map((l) => l.text));
+  assert.ok(reject.every((op) => op.insert.length === 0));
+  assert.deepEqual(applyLineOps(pending, reject), orig);
+});
+
+test('line ops: a streamed answer growing block by block', () => {
+  const final = ['def f(a, b):', '    """Add two numbers."""', '    x = a', '    y = b', '    return x + y'];
+  let shown = orig;
+  for (let n = 1; n <= final.length; n++) {
+    const h = computeHunks(orig, final.slice(0, n), { partial: true });
+    const next = mergedView(orig, h, h.map(() => 'pending')).map((l) => l.text);
+    assert.deepEqual(applyLineOps(shown, lineOps(shown, next)), next);
+    shown = next;
+  }
+  assert.deepEqual(shown, ['def f(a, b):', '    """Add two numbers."""', '    x = a', '    y = b', '    return x + y']);
 });
