@@ -8,6 +8,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -23,6 +24,7 @@ const FILES: Record<string, string> = {
   'typing.py': '# typing test\n',
   'conflict.py': 'def scale(xs, k):\n    out = []\n    for x in xs:\n        out.append(x * k)\n    return out\n',
   'side.py': 'def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 0:\n            out.append(x)\n    return out\n',
+  'after_restart.py': 'def greet(name):\n    return "Hello, " + name\n\n\n',
   'holes.py': 'def clamp(x, lo, hi):\n    # FILL\n\n\ndef square(x):\n    return <FILL>\n',
 };
 
@@ -328,5 +330,26 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     log(`typing: ${i} keys, ${started} requests started in all, most in flight at once: ${max}`);
     assert.ok(started > 0, 'requests were made');
     assert.ok(max <= 1, `never more than one inference in flight (saw ${max})`);
+  });
+
+  test('the worker is restarted when it dies, with a message, and completions come back', async () => {
+    // The worker of the extension this test installed (its own folder under build/e2e/run).
+    const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+    const worker = ps.split('\n').find((l) => l.includes(path.join('build', 'e2e', 'run', 'extensions')) && l.includes('dist/worker.js'));
+    assert.ok(worker, 'the worker process');
+    const pid = Number(worker.trim().split(/\s+/)[0]);
+    log(`killing the worker (pid ${pid})`);
+    process.kill(pid, 'SIGKILL');
+    const toast = vs.page.locator('.notification-toast', { hasText: 'restarted' }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    await shot(vs.page, '14-worker-restarted');
+    await waitFor(async () => {
+      const t = await statusText(vs.page);
+      return t && /DiffCoder (CPU|GPU)/.test(t) ? t : undefined;
+    }, 120_000, 'DiffCoder ready again');
+    await openFile(vs.page, 'after_restart.py');
+    await vs.page.keyboard.press('Control+End');
+    const ghost = await typeUntilGhost('def farewell(name):\n', 're', '15-after-restart');
+    log(`ghost text after the restart: ${JSON.stringify(ghost.slice(0, 60))}`);
   });
 });
