@@ -45,6 +45,7 @@ export class StatusBar implements vscode.Disposable {
   private model: ModelInfo | undefined;
   private last: { result: GenerateResult; kind: string; at: Date } | undefined;
   private languageDisabled = false;
+  private globallyDisabled = false;
   requests = 0;
   cacheHits = 0;
 
@@ -70,9 +71,10 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
-  /** Whether completions are off for the active editor's language (shown, not a state of the engine). */
-  setLanguageDisabled(disabled: boolean): void {
-    this.languageDisabled = disabled;
+  /** Whether completions are off, globally or for the active editor's language (shown over the engine's state). */
+  setDisabled(globally: boolean, forLanguage: boolean): void {
+    this.globallyDisabled = globally;
+    this.languageDisabled = forLanguage;
     this.render();
   }
 
@@ -84,7 +86,8 @@ export class StatusBar implements vscode.Disposable {
 
   private render(): void {
     const device = deviceLabel(this.model?.device);
-    const state = this.languageDisabled && (this.state === 'ready' || this.state === 'thinking') ? 'disabled' : this.state;
+    const off = this.globallyDisabled || this.languageDisabled;
+    const state: UiState = off && (this.state === 'ready' || this.state === 'thinking') ? 'disabled' : this.state;
     const words: Record<UiState, string> = {
       starting: 'starting',
       loading: 'loading',
@@ -105,7 +108,7 @@ export class StatusBar implements vscode.Disposable {
       ready: 'Ready',
       thinking: 'Thinking…',
       error: `Error: ${this.detail}`,
-      disabled: this.state === 'disabled' ? 'Disabled' : 'Disabled for this language',
+      disabled: this.globallyDisabled ? 'Disabled' : 'Disabled for this language',
     };
     md.appendMarkdown(`**DiffCoder** — ${stateLine[state]}\n\n`);
     if (this.model) {

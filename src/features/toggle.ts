@@ -8,9 +8,7 @@ export function registerToggles(status: StatusBar): vscode.Disposable {
   const refresh = () => {
     const lang = vscode.window.activeTextEditor?.document.languageId;
     const globallyOn = vscode.workspace.getConfiguration(SECTION).get<boolean>('enable', true);
-    if (!globallyOn) status.setState('disabled');
-    else if (status.current === 'disabled') status.setState('ready');
-    status.setLanguageDisabled(!!lang && globallyOn && !isEnabledFor(lang));
+    status.setDisabled(!globallyOn, !!lang && globallyOn && !isEnabledFor(lang));
   };
   const toggleGlobal = async () => {
     const c = vscode.workspace.getConfiguration(SECTION);

@@ -135,6 +135,12 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     await vs.page.waitForTimeout(1200);
     await shot(vs.page, '01-status-bar');
     assert.match(text, /CPU|GPU/);
+    // Toggle completions off and on again from the command palette; the status bar follows.
+    await runCommand(vs.page, 'DiffCoder: Toggle Completions (All Languages)');
+    await waitFor(async () => (await statusText(vs.page))?.includes('DiffCoder off'), 10_000, 'DiffCoder off');
+    await shot(vs.page, '01a-status-bar-off');
+    await runCommand(vs.page, 'DiffCoder: Toggle Completions (All Languages)');
+    await waitFor(async () => /DiffCoder (CPU|GPU)/.test((await statusText(vs.page)) ?? ''), 10_000, 'DiffCoder on again');
   });
 
   test('Python: ghost text appears, Tab accepts it, the saved file has it', async () => {
@@ -284,7 +290,7 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     }
   });
 
-  test('a code action appears on a diagnostic', async () => {
+  test('a code action appears on a diagnostic and proposes a fix', async () => {
     await openFile(vs.page, 'broken.ts');
     await waitFor(() => vs.page.locator('.monaco-editor .squiggly-error').count(), 120_000, 'a TypeScript error squiggle');
     await vs.page.keyboard.press('Control+Home');
@@ -293,7 +299,16 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     const item = vs.page.locator('.action-widget .action-item, .context-view .action-label, .monaco-list-row', { hasText: 'Fix with DiffCoder' }).first();
     await item.waitFor({ timeout: 30_000 });
     await shot(vs.page, '12-code-action');
-    await vs.page.keyboard.press('Escape');
+    // Choosing it proposes a fix of the diagnostic's lines, shown like any edit; reject it.
+    const before = read('broken.ts');
+    await item.click();
+    const reject = await codeLens('Reject All');
+    await codeLens('Accept All');
+    await shot(vs.page, '12a-fix-proposal');
+    await reject.click();
+    await vs.page.waitForTimeout(800);
+    await save();
+    assert.equal(read('broken.ts'), before);
   });
 
   test('20 s of continuous typing never has more than one inference in flight', async () => {
