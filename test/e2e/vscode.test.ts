@@ -319,7 +319,8 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       'def running_total(values):\n' +
       'total = 0\nfor value in values:\ntotal = total + value\nprint(total)\n' +
       'return total\n\n\ndef average(values):\nreturn running_total(values) / len(values)\n';
-    const until = Date.now() + 20_000;
+    // 20 s by default (CI); DIFFCODER_E2E_TYPING_SECONDS=60 for the full minute.
+    const until = Date.now() + 1000 * Number(process.env.DIFFCODER_E2E_TYPING_SECONDS ?? 20);
     let i = 0;
     while (Date.now() < until) {
       const ch = text[i++ % text.length];
