@@ -8,10 +8,10 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { convertCheckpoint } from '../../src/convert';
-import { ensureTinyPackage } from '../fixtures/ensureTinyPackage';
+import { ensureTinyPackage, REPO_ROOT } from '../fixtures/ensureTinyPackage';
 import { copyCheckpoint, readSafetensors, writeSafetensors } from '../fixtures/safetensors-edit';
 
-export const REPO = path.resolve(__dirname, '..', '..');
+export const REPO = REPO_ROOT;
 const ROOT = path.join(REPO, 'build', 'test-engine');
 
 export interface TinyModel {
