@@ -27,7 +27,10 @@ export async function withEngine<T>(load: LoadParams, verbose: boolean, run: (e:
   try {
     const model = await engine.load(load);
     if (verbose) process.stderr.write(`model ${model.name} ${model.version} (${model.weights}) on ${model.device}, loaded in ${model.loadMs} ms\n`);
-    for (const f of model.fallback) process.stderr.write(`note: execution provider not used: ${f}\n`);
+    // A GPU provider missing on a CPU-only machine is the normal case under `auto`: said only when asked.
+    const explicit = !(load.providers ?? []).every((p) => p === 'auto');
+    if (verbose || explicit) for (const f of model.fallback) process.stderr.write(`note: execution provider not used: ${f}\n`);
+    for (const n of model.notes ?? []) process.stderr.write(`note: ${n}\n`);
     return await run({ engine, model, token: source.token });
   } finally {
     process.off('SIGINT', onSigint);

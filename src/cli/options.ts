@@ -62,7 +62,8 @@ export function loadParams(v: Values): LoadParams {
     const hint = v.model === undefined ? 'The bundled model is missing from this install: pass --model DIR' : 'Pass --model DIR';
     throw new UsageError(`${what}.\n${hint} with a package folder, or make one from a checkpoint with \`diffcoder convert CHECKPOINT_DIR OUT_DIR\`.`);
   }
-  const providers = typeof v.providers === 'string' ? v.providers.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  // The platform's GPU providers first (src/engine/session/createSession.ts), the CPU last.
+  const providers = typeof v.providers === 'string' ? v.providers.split(',').map((s) => s.trim()).filter(Boolean) : ['auto'];
   const threads = number(v, 'threads', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0 (0: onnxruntime decides)');
   return { modelDir, providers, threads };
 }

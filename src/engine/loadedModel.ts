@@ -10,6 +10,7 @@ import { PackageError, Problems } from './package/problems';
 import { validateGraph } from './package/validateGraph';
 import type { HashCache } from './package/verifyFiles';
 import { createSession } from './session/createSession';
+import { providerNotes } from './session/providerNotes';
 import { OnnxBlockModel } from './session/onnxBlockModel';
 import { PromptCache, type BlockModel, type SpecialIds } from './sampler';
 import type { CodeTokenizer } from './tokenizer';
@@ -71,6 +72,7 @@ export class LoadedModel {
       modelDir: pkg.dir,
       device,
       fallback,
+      notes: providerNotes(device, m),
       blockSize: m.blockSize,
       maxPositions: m.architecture.maxPositions,
       vocabSize: m.architecture.vocabSize,

@@ -20,7 +20,10 @@ export interface DecodingOptions {
 export interface LoadParams {
   /** Model package folder. */
   modelDir: string;
-  /** Execution providers in order of preference, e.g. ['cuda','webgpu','cpu']; cpu is always the last resort. */
+  /**
+   * Execution providers in order of preference, e.g. ['cuda','webgpu','cpu']; 'auto' = this platform's
+   * order (src/engine/session/createSession.ts platformProviders); absent = cpu. cpu is always the last resort.
+   */
   providers?: string[];
   /** Intra-op threads (0 = onnxruntime's default). */
   threads?: number;
@@ -34,6 +37,8 @@ export interface ModelInfo {
   device: string;
   /** Why a preferred provider was not used (empty when the first choice worked). */
   fallback: string[];
+  /** What the weight formats mean on this provider, e.g. int8 ops that run on the CPU under a GPU provider. */
+  notes?: string[];
   blockSize: number;
   maxPositions: number;
   vocabSize: number;

@@ -80,6 +80,7 @@ export function serveWorker(connection: MessageConnection): void {
         const i = model.info;
         log('info', `loaded ${i.name} ${i.version} (${i.weights}) on ${i.device} in ${i.loadMs} ms`);
         for (const f of i.fallback) log('warn', `execution provider not used: ${f}`);
+        for (const n of i.notes ?? []) log('warn', n);
         return i;
       }),
     ),

@@ -55,7 +55,7 @@ export function engineSettings(): EngineSettings {
   const inspected = c.inspect<string>('modelPath');
   return {
     modelPath: (inspected?.globalValue ?? inspected?.defaultValue ?? '').trim(),
-    providers: c.get<string[]>('engine.providers', ['cuda', 'dml', 'webgpu', 'coreml', 'cpu']),
+    providers: c.get<string[]>('engine.providers', ['auto']),
     threads: c.get<number>('engine.threads', 0),
   };
 }

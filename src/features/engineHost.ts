@@ -114,6 +114,7 @@ export class EngineHost implements vscode.Disposable {
         `model ${info.name} ${info.version} ready on ${info.device} in ${Date.now() - t0} ms (session ${info.loadMs} ms)` +
           (info.fallback.length ? `; fell back: ${info.fallback.join('; ')}` : ''),
       );
+      for (const n of info.notes ?? []) log().warn(n);
       this.status.setModel(info);
       this.status.setState('ready');
       return info;

@@ -115,6 +115,7 @@ export class StatusBar implements vscode.Disposable {
       md.appendMarkdown(`Model: \`${this.model.name}\` ${this.model.version} (${this.model.weights})  \n`);
       md.appendMarkdown(`Device: ${device} (${this.model.device})  \n`);
       for (const f of this.model.fallback) md.appendMarkdown(`Not used: ${f.length > 90 ? f.slice(0, 87) + '…' : f}  \n`);
+      for (const n of this.model.notes ?? []) md.appendMarkdown(`$(warning) ${n}  \n`);
     }
     if (this.last) {
       const r = this.last.result;

@@ -1,0 +1,37 @@
+/**
+ * What a package's weight formats mean on the provider it loaded on. onnxruntime places a node its
+ * provider has no kernel for on the CPU, silently; for the weight ops that is most of the model:
+ * - int8 (com.microsoft.DynamicQuantizeMatMul) has a CPU kernel only, so on a GPU provider every int8
+ *   projection runs on the CPU, with activations copied across for each one;
+ * - int4 (MatMulNBits) runs on CPU, CUDA and WebGPU; fp16/fp32 (MatMul/Gemm) everywhere.
+ * int4 packages keep the output layer int8 by default (src/convert tableFormats): on a GPU that one
+ * large matrix runs on the CPU unless the package was converted with `--head int4` (or fp16).
+ */
+import type { Manifest } from '../package/manifest';
+
+type Format = 'fp32' | 'fp16' | 'int8' | 'int4';
+
+/** The formats of the projections and of the output layer, from the converter's record or the dtype. */
+export function weightFormats(m: Manifest): { projections: Format; head: Format } {
+  const conv = (m.provenance?.conversion ?? {}) as { weights?: Format; head?: Format };
+  const projections = conv.weights ?? m.weights.dtype;
+  // Without a record (a package from elsewhere), assume the converter's default for the dtype.
+  const head = conv.head ?? (projections === 'int4' ? 'int8' : projections);
+  return { projections, head };
+}
+
+/** Log lines for a session on `device` (empty on the CPU, or when every weight op has a kernel there). */
+export function providerNotes(device: string, m: Manifest): string[] {
+  if (device === 'cpu') return [];
+  const f = weightFormats(m);
+  const onCpu = [f.projections === 'int8' ? 'every projection' : '', f.head === 'int8' ? 'the output layer' : ''].filter(Boolean);
+  if (!onCpu.length) return [];
+  const advice =
+    f.projections === 'int8'
+      ? 'for the GPU, use an int4 package converted with `--weights int4 --head int4` (MatMulNBits runs on CUDA and WebGPU) or an fp16 one'
+      : 'for the GPU, convert with `--head int4` (or fp16) so the output layer runs there too';
+  return [
+    `int8 weights (DynamicQuantizeMatMul) have no ${device} kernel: ${onCpu.join(' and ')} of ${m.name} run${onCpu.length > 1 ? '' : 's'} on the CPU ` +
+      `under ${device}, with activations copied across; ${advice}`,
+  ];
+}
