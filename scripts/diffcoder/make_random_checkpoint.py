@@ -45,9 +45,30 @@ PRESETS = {
 # Seed-Coder's special tokens (tokenizer_config.json of the 8B checkpoints); FIM ids here are arbitrary.
 SDC_SPECIALS = ["<[begin▁of▁sentence]>", "<[PAD▁TOKEN]>", "<[end▁of▁sentence]>", "<[SEP▁TOKEN]>", "<[UNK▁TOKEN]>",
                 "<[MASK_TOKEN]>", "<[fim-suffix]>", "<[fim-prefix]>", "<[fim-middle]>"]
-# A stand-in chat template in the Seed-Coder style (the real one comes with the real checkpoint).
-SDC_CHAT_TEMPLATE = ("{% for m in messages %}<[begin▁of▁sentence]>{{ m['role'] }}\n{{ m['content'] }}<[end▁of▁sentence]>"
-                     "{% endfor %}{% if add_generation_prompt %}<[begin▁of▁sentence]>assistant\n{% endif %}")
+# A stand-in chat template in the Seed-Coder-Instruct style, written like real Hugging Face templates
+# (the real one comes with the real checkpoint): an optional system turn (a default one otherwise),
+# bos_token/eos_token around each turn, a raise_exception for roles out of order, a trimmed content, and
+# the assistant header when add_generation_prompt is set. Rendered it reads
+#   <bos>system\n{system}\n\n<eos><bos>user\n{content}<eos><bos>assistant\n
+SDC_CHAT_TEMPLATE = (
+    "{%- if messages[0]['role'] == 'system' -%}\n"
+    "    {%- set system_message = messages[0]['content'] -%}\n"
+    "    {%- set loop_messages = messages[1:] -%}\n"
+    "{%- else -%}\n"
+    "    {%- set system_message = 'You are a programming assistant. Answer questions about code.' -%}\n"
+    "    {%- set loop_messages = messages -%}\n"
+    "{%- endif -%}\n"
+    "{{ bos_token + 'system\\n' + system_message + '\\n\\n' + eos_token }}\n"
+    "{%- for message in loop_messages -%}\n"
+    "    {%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) -%}\n"
+    "        {{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}\n"
+    "    {%- endif -%}\n"
+    "    {{ bos_token + message['role'] + '\\n' + message['content'] | trim + eos_token }}\n"
+    "{%- endfor -%}\n"
+    "{%- if add_generation_prompt -%}\n"
+    "    {{ bos_token + 'assistant\\n' }}\n"
+    "{%- endif -%}\n"
+)
 
 _DTYPES = {"f32": (torch.float32, "F32"), "bf16": (torch.bfloat16, "BF16"), "f16": (torch.float16, "F16")}
 

@@ -41,13 +41,19 @@ export function editPrompt(tok: CodeTokenizer, m: Manifest, input: EditInput): n
     language: input.language ?? '',
     bos_token: tok.tokenOf(m.specialTokens.bos) ?? '',
     eos_token: tok.tokenOf(m.specialTokens.eos) ?? '',
+    pad_token: tok.tokenOf(m.specialTokens.pad) ?? '',
   };
   let text: string;
   if (f.template !== undefined) {
     text = render(f.template, vars);
   } else if (f.chatTemplate !== undefined && f.userMessage !== undefined) {
     const content = render(f.userMessage, vars);
-    text = render(f.chatTemplate, { ...vars, messages: [{ role: 'user', content }], add_generation_prompt: true });
+    try {
+      text = render(f.chatTemplate, { ...vars, messages: [{ role: 'user', content }], add_generation_prompt: true });
+    } catch (e) {
+      // raise_exception() in a checkpoint's template, or a construct the renderer does not know
+      throw new Error(`the model's chat template (tokenizer_config.json chat_template) did not render an edit prompt: ${(e as Error).message}`);
+    }
   } else {
     throw new Error('diffcoder.json prompts.edit needs `template` or `chatTemplate` with `userMessage`');
   }

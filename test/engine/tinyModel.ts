@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { convertCheckpoint } from '../../src/convert';
+import { convertCheckpoint, type WeightFormat } from '../../src/convert';
 import { ensureTinyPackage, REPO_ROOT } from '../fixtures/ensureTinyPackage';
 import { copyCheckpoint, readSafetensors, writeSafetensors } from '../fixtures/safetensors-edit';
 
@@ -58,6 +58,27 @@ export async function tinyModel(opts: { weights?: 'fp32' | 'int8'; eosLike?: num
     await convertCheckpoint(checkpoint, dir, { weights: opts.weights ?? 'fp32', verifySession: false });
   }
   return { dir, checkpoint };
+}
+
+/**
+ * A small model laid out like Stable-DiffCoder-8B: bf16 weights in two shards with an index, GQA 4:1,
+ * rope theta 500000, untied output layer, Seed-Coder's special tokens (bos 0, eos 2, mask 5, fim 6-8) and
+ * a Seed-style chat template in tokenizer_config.json, no diffcoder.json partial: everything the package
+ * says about prompts and tokens comes from the checkpoint's own files, as for the real one.
+ */
+export async function stableDiffCoderModel(weights: WeightFormat = 'fp32'): Promise<TinyModel> {
+  const p = await ensureTinyPackage({
+    weights,
+    flavor: 'stable-diffcoder',
+    hidden: 128,
+    layers: 3,
+    heads: 8,
+    kvHeads: 2,
+    intermediate: 192,
+    seed: 4,
+    extraArgs: ['--rope-theta', '500000', '--dtype', 'bf16', '--shards', '2', '--vocab', '512'],
+  });
+  return { dir: p.dir, checkpoint: p.checkpointDir };
 }
 
 /** A copy of a package in a fresh folder (to break it). */
