@@ -4,7 +4,8 @@
  */
 import { ResponseError } from 'vscode-jsonrpc';
 import { bench } from './cli/bench';
-import { complete, convert, edit, evalTasks, fill } from './cli/commands';
+import { complete, edit, evalTasks, fill } from './cli/commands';
+import { check, convert, download } from './cli/models';
 import { UsageError } from './cli/options';
 import { ErrorCodes } from './engine/protocol';
 
@@ -17,8 +18,14 @@ commands:
   edit FILE --lines A-B --instruction TEXT      rewrite lines A..B as instructed; prints the new code
   eval TASKS.jsonl --task infill|edit           {"task_id","prefix","suffix"} or {"task_id","code","instruction"}
                                                 per line -> {"task_id","completion"} per line on stdout
-  convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32]
+  convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32] [--head F] [--embeddings F] [--name N]
                                                 make a model package from a Hugging Face Llama checkpoint
+                                                (GPU: --weights int4 --head int4; see src/convert/README.md)
+  download URL|MODEL_ID [DEST_DIR] [--base-url URL] [--list]
+                                                fetch a model package listed by a manifest (its
+                                                diffcoder.json); resumes an interrupted download; verifies
+                                                every file's sha256; installs whole or not at all
+  check MODEL_DIR                               check a package as the engine does before loading it
   bench [--contexts N] [--typing K] [--checkpoint DIR] [--no-python]
                                                 completion latency, tokens/s, KV reuse, threshold vs one
                                                 token per step, memory; python reference where installed
@@ -27,12 +34,13 @@ options (every command):
   --model DIR          model package (default: the bundled media/models/diffcoder-small)
   --mode threshold|fixed   --threshold T   --steps N (fixed: passes per block)   --temperature T   --seed N
   --max-tokens N       answer budget
-  --providers a,b      execution providers to try in order (cuda, dml, webgpu, coreml, cpu); cpu is the last resort
+  --providers a,b      execution providers to try in order (auto, cuda, dml, webgpu, coreml, cpu); default auto:
+                       this platform's GPU providers, then cpu (the last resort); the device used is in --json
   --threads N          intra-op threads (0: onnxruntime decides)
   --json               machine-readable output     --verbose   engine log on stderr
 `;
 
-const commands: Record<string, (argv: string[]) => Promise<void>> = { complete, fill, edit, eval: evalTasks, convert, bench };
+const commands: Record<string, (argv: string[]) => Promise<void>> = { complete, fill, edit, eval: evalTasks, convert, download, check, bench };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,4 +1,4 @@
-/** `diffcoder complete | fill | edit | eval | convert`. */
+/** `diffcoder complete | fill | edit | eval` (convert, download and check: ./models.ts). */
 import * as fs from 'fs';
 import { findHoles } from '../completion/holes';
 import type { GenerateResult } from '../engine/protocol';
@@ -137,29 +137,4 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
     const s = (Date.now() - t0) / 1000;
     process.stderr.write(`done: ${tasks.length} tasks, ${tokens} tokens in ${s.toFixed(1)} s\n`);
   });
-}
-
-export async function convert(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parse(argv, { weights: { type: 'string' } });
-  const [src, outDir] = positionals;
-  if (!src || !outDir) throw new UsageError('usage: diffcoder convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32]');
-  if (!fs.existsSync(src) || !fs.statSync(src).isDirectory()) throw new UsageError(`${src} is not a folder (a checkpoint folder holds config.json, *.safetensors and tokenizer.json)`);
-  const weights = (v.weights ?? 'int8') as string;
-  if (!['int8', 'int4', 'fp16', 'fp32'].includes(weights)) throw new UsageError(`--weights must be int8, int4, fp16 or fp32 (got ${JSON.stringify(weights)})`);
-  // Loaded on demand: the other commands never need the converter.
-  const { convertCheckpoint } = await import('../convert');
-  const tty = process.stderr.isTTY;
-  let last = '';
-  const m = await convertCheckpoint(src, outDir, {
-    weights: weights as 'int8',
-    onProgress: (f, msg) => {
-      const line = `${String(Math.round(f * 100)).padStart(3)}% ${msg}`;
-      if (line === last) return;
-      last = line;
-      process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
-    },
-  });
-  if (tty) process.stderr.write('\n');
-  const a = m.architecture;
-  process.stdout.write(`${outDir}: ${m.name} ${m.version}, ${m.weights.dtype}, ${a.numLayers} layers, hidden ${a.hiddenSize}, vocab ${a.vocabSize}\n`);
 }

@@ -1,10 +1,11 @@
 // `diffcoder` end to end (dist/cli.js, the real worker, the tiny real package).
 import { test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { serveFiles } from '../fixtures/loopbackServer';
 import { builtWorker } from './builtWorker';
 import { copyPackage, editManifest, pythonWithTorch, REPO, tinyModel, type TinyModel } from './tinyModel';
 
@@ -113,4 +114,72 @@ test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step
     assert.equal(r.reference['one-line'].sameAnswers, '2/2');
     assert.equal(r.reference['multi-line'].sameAnswers, '2/2');
   }
+});
+
+/** The CLI in a child process while this process serves files (spawnSync would block the server). */
+function cliAsync(args: string[], onStdoutLine?: (line: string, child: ChildProcess) => void): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'diffcoder'), ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let pending = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+    pending += d;
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const l of lines) onStdoutLine?.(l, child);
+  });
+  child.stderr!.on('data', (d) => (err += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+}
+
+test('download --json fetches a served package (progress, then done); Ctrl+C keeps the partial files and the next run resumes; check passes', async () => {
+  const files = Object.fromEntries(fs.readdirSync(m.dir).map((f) => [`models/tiny/${f}`, fs.readFileSync(path.join(m.dir, f))]));
+  const server = await serveFiles(files, { slowMs: 5 });
+  try {
+    const dest = path.join(tmp, 'downloaded');
+    let interrupted = false;
+    const first = await cliAsync(['download', `${server.origin}/models/tiny/diffcoder.json`, dest, '--json'], (line, child) => {
+      const e = JSON.parse(line);
+      if (e.event === 'progress' && e.fraction > 0.2 && !interrupted) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    assert.equal(first.code, 1, first.err);
+    assert.match(first.err, /download cancelled; the files fetched so far are kept in .*downloaded\.download: run the same command again to resume/);
+    assert.equal(fs.existsSync(dest), false);
+    const events = (await cliAsync(['download', `${server.origin}/models/tiny`, dest, '--json'])).out.trim().split('\n').map((l) => JSON.parse(l));
+    const done = events.at(-1);
+    assert.equal(done.event, 'done', JSON.stringify(events.slice(-3)));
+    assert.ok(done.reusedBytes > 0, 'resumed from the first run');
+    assert.equal(done.fetchedBytes + done.reusedBytes, done.totalBytes);
+    assert.ok(events.some((e) => e.event === 'progress'));
+    assert.ok(server.requests.some((q) => q.range?.startsWith('bytes=')), 'a Range request continued a partial file');
+    const ok = json(cli(['check', dest, '--json']));
+    assert.deepEqual({ ok: ok.ok, kind: ok.kind, weights: ok.weights }, { ok: true, kind: 'package', weights: 'fp32' });
+  } finally {
+    await server.close();
+  }
+});
+
+test('check: a checkpoint is told to convert, a damaged package lists its problems', () => {
+  const ck = json(cli(['check', m.checkpoint, '--json']));
+  assert.equal(ck.ok, false);
+  assert.match(ck.message, /is a Hugging Face checkpoint, not a model package: make one with `diffcoder convert/);
+  const bad = copyPackage(m.dir, 'cli-check-bad');
+  fs.appendFileSync(path.join(bad, 'tokenizer.json'), ' ');
+  const r = json(cli(['check', bad, '--json']));
+  assert.equal(r.ok, false);
+  assert.deepEqual(r.problems.map((p: { where: string; kind: string }) => `${p.where} ${p.kind}`), ['tokenizer.json size-mismatch']);
+  const plain = cli(['check', bad]);
+  assert.equal(plain.code, 1);
+  assert.match(plain.err, /tokenizer\.json: /);
+});
+
+test('download refuses an id without a base URL, and lists the ids', () => {
+  const r = cli(['download', 'stable-diffcoder-8b-base-int4', path.join(tmp, 'never')], undefined);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /no base URL for model ids: set diffcoder\.models\.baseUrl \(CLI: --base-url or DIFFCODER_MODELS_URL\)/);
+  assert.match(cli(['download', '--list']).out, /^stable-diffcoder-8b-base-int4 +Stable-DiffCoder 8B Base, int4/m);
 });
