@@ -1,6 +1,7 @@
 """Token-level edit transformations for JS/TS, Go, Java, C, shell: literals and comments untouched,
 untouched lines identical, the instruction names the change."""
 import random
+import re
 import unittest
 
 from data.edits import clike_transforms as cl
@@ -141,6 +142,9 @@ class ClikeTransformsTest(unittest.TestCase):
             self.assertIn('// a string with an operator', code)
             diff = [(a, b) for a, b in zip(code.splitlines(), new.splitlines()) if a != b]
             self.assertEqual(len(diff), 1)
+            for quoted in re.findall(r' in `([^`]+)`', change.instruction):
+                if not quoted.isidentifier():  # not the function's name
+                    self.assertIn(quoted, diff[0][0])  # the line is quoted as it reads in the buggy input
 
     def test_rename_skips_members(self):
         s = snippet(JS, 'javascript', 'total')

@@ -3,6 +3,7 @@ instruction names the change."""
 import ast
 import difflib
 import random
+import re
 import unittest
 
 from data.edits import python_transforms as py
@@ -116,6 +117,8 @@ class PythonTransformsTest(unittest.TestCase):
             self.assertIn(new, SRC)
             self.assertTrue(any(w in change.instruction.lower() for w in ('bug', 'fix', 'wrong', 'off-by-one', 'return', 'should')))
             ast.parse(SRC.replace(new, code, 1))  # the buggy version still parses
+            for quoted in re.findall(r' in `([^`]+)`', change.instruction):
+                self.assertIn(quoted, code)  # a quoted line reads as in the buggy input
 
     def test_rename(self):
         change, code, new = self.check('rename')

@@ -52,3 +52,13 @@ def realize(text, change, parses=None):
         if s.count('\n') > MAX_SNIPPET_LINES or len(s) > MAX_SNIPPET_CHARS:
             return None
     return (after, before) if change.reverse else (before, after)
+
+
+def edited_line(text, start, end, new, max_len=70):
+    """The stripped line containing text[start:end] once it is replaced by `new` (None when long):
+    a bug is described as it reads in the degraded input, not as the corpus had it."""
+    ls = text.rfind('\n', 0, start) + 1
+    le = text.find('\n', end)
+    le = len(text) if le < 0 else le
+    line = (text[ls:start] + new + text[end:le]).strip()
+    return line if line and '\n' not in line and len(line) <= max_len else None

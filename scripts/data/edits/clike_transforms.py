@@ -5,9 +5,9 @@ file-level ones (imports) take (rng, text, lang).
 """
 import re
 
-from .change import Change
+from .change import Change, edited_line
 from .lexer import lex, significant
-from .phrasing import LANG_NAMES, code, phrase, subject
+from .phrasing import LANG_NAMES, code, lit, phrase, subject
 from .python_transforms import ABBREVIATIONS, GENERIC_NAMES
 
 KEYWORDS = set('''abstract as async await bool boolean break byte case catch char class const continue crate def default
@@ -247,31 +247,29 @@ def fix_bug(rng, snip):
     subj = _subj(rng, snip)
     for kind, i in cands[:6]:
         t = sig[i]
-        where = _line_at(text, t.start)
-        where = ' in %s' % code(where) if where else ''
         if kind == 'boundary':
             edit, temps = (t.start, t.end, _BOUND_FLIP[t.text]), [
-                'Fix the off-by-one error{where}: use %s, not %s.' % (code(t.text), code(_BOUND_FLIP[t.text])),
-                'Fix the boundary condition in {subj}.', 'The comparison %s{where} is off by one; fix it.' % code(_BOUND_FLIP[t.text])]
+                'Fix the off-by-one error{where}: use %s, not %s.' % (lit(t.text), lit(_BOUND_FLIP[t.text])),
+                'Fix the boundary condition in {subj}.', 'The comparison %s{where} is off by one; fix it.' % lit(_BOUND_FLIP[t.text])]
         elif kind == 'equality':
             edit, temps = (t.start, t.end, _EQ_FLIP[t.text]), [
-                'Fix the inverted check{where}: it should be %s.' % code(t.text),
-                'Fix the bug: the condition{where} uses %s instead of %s.' % (code(_EQ_FLIP[t.text]), code(t.text))]
+                'Fix the inverted check{where}: it should be %s.' % lit(t.text),
+                'Fix the bug: the condition{where} uses %s instead of %s.' % (lit(_EQ_FLIP[t.text]), lit(t.text))]
         elif kind == 'logic':
             other = '||' if t.text == '&&' else '&&'
             edit, temps = (t.start, t.end, other), [
-                'Fix the condition{where}: it should use %s, not %s.' % (code(t.text), code(other)),
+                'Fix the condition{where}: it should use %s, not %s.' % (lit(t.text), lit(other)),
                 'Fix the logic error in {subj}\'s condition.']
         elif kind == 'arith':
             other = '-' if t.text == '+' else '+'
             edit, temps = (t.start, t.end, other), [
                 'Fix the bug{where}: it should add, not subtract.' if t.text == '+' else 'Fix the bug{where}: it should subtract, not add.',
-                'Fix the wrong operator{where} (%s should be %s).' % (code(other), code(t.text))]
+                'Fix the wrong operator{where} (%s should be %s).' % (lit(other), lit(t.text))]
         elif kind == 'swap':
             a, b = sig[i - 1], sig[i + 1]
             edit, temps = (a.start, b.end, b.text + text[a.end:b.start] + a.text), [
                 'Fix the bug: the operands of the subtraction{where} are swapped.',
-                'It should be %s, not %s. Fix the subtraction order.' % (code(text[a.start:b.end]), code(b.text + text[a.end:b.start] + a.text))]
+                'It should be %s, not %s. Fix the subtraction order.' % (lit(text[a.start:b.end]), lit(b.text + text[a.end:b.start] + a.text))]
         elif kind == 'missing_return':
             end = text.find('\n', t.start)
             if end >= 0 and not text[t.start:end].rstrip().endswith(';'):
@@ -285,8 +283,10 @@ def fix_bug(rng, snip):
                 continue
             wrong = rng.choice(others)
             edit, temps = (t.start, t.end, wrong), [
-                'Fix the bug{where}: it uses %s where it should use %s.' % (code(wrong), code(t.text)),
-                'Wrong variable{where}: %s should be %s.' % (code(wrong), code(t.text))]
+                'Fix the bug{where}: it uses %s where it should use %s.' % (lit(wrong), lit(t.text)),
+                'Wrong variable{where}: %s should be %s.' % (lit(wrong), lit(t.text))]
+        line = edited_line(text, *edit)
+        where = ' in %s' % code(line) if line else ''
         vague = ['Fix the bug in {subj}.', 'There is a bug here; fix it.', 'fix the bug']
         instr = phrase(rng, temps if rng.random() < 0.8 else vague, where=where, subj=subj)
         return _change('fix_bug', [edit], snip, instr, reverse=True, bug=kind)

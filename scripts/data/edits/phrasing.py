@@ -14,7 +14,7 @@ def phrase(rng, templates, **values):
     for t in templates:
         try:
             usable.append(t.format(**values))
-        except (KeyError, IndexError):
+        except (KeyError, IndexError, ValueError):
             continue
     if not usable:
         raise ValueError('no template fits %r' % (values,))
@@ -34,6 +34,11 @@ def phrase(rng, templates, **values):
 def code(s):
     """Inline code the way people write it in a request."""
     return '`%s`' % s
+
+
+def lit(s):
+    """code(s) for %-formatting INTO a template (its braces escaped for the later str.format)."""
+    return code(s).replace('{', '{{').replace('}', '}}')
 
 
 def subject(rng, name, kind='function'):

@@ -13,8 +13,8 @@ import keyword
 import re
 import tokenize
 
-from .change import Change
-from .phrasing import code, phrase, subject
+from .change import Change, edited_line
+from .phrasing import code, lit, phrase, subject
 from .pysource import body_after_docstring, docstring_node
 
 _PRAGMA = re.compile(r'#\s*(type:|noqa|pragma|pylint|fmt:|isort|mypy|!)|^#!|coding[:=]')
@@ -194,8 +194,7 @@ def _line_of(pf, node):
 
 def fix_bug(rng, pf, fn, parent):
     cands = []
-    local_names = sorted({n.id for n in ast.walk(fn) if isinstance(n, ast.Name)} |
-                         {a.arg for a in fn.args.args if a.arg not in ('self', 'cls')})
+    local_names = sorted(_local_names(fn)[0])  # locals and parameters, not modules or globals
     for node in ast.walk(fn):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == 'range' \
                 and len(node.args) in (1, 2) and node.lineno == node.end_lineno:
@@ -229,22 +228,22 @@ def fix_bug(rng, pf, fn, parent):
         if made is None:
             continue
         edit, detail = made
+        line = edited_line(pf.text, *edit)
+        where = ' in %s' % code(line) if line else ''
         vague = ['Fix the bug in {subj}.', 'There is a bug in {subj}; fix it.', 'fix the bug', 'Something is wrong with {subj}. Fix it.']
-        instr = phrase(rng, detail if rng.random() < 0.8 else vague, subj=subj)
+        instr = phrase(rng, detail if rng.random() < 0.8 else vague, subj=subj, where=where)
         return Change('fix_bug', [edit], *_region(pf, fn), instr, reverse=True, detail={'bug': kind})
     return None
 
 
 def _bug(rng, pf, kind, node, op, local_names):
     """(edit, detailed instruction templates) that introduce the bug, or None."""
-    line = _line_of(pf, node)
-    where = ' in %s' % code(line) if line else ''
     if kind == 'range_stop':
         stop_src = pf.src(node.args[-1])
         new = stop_src + ' - 1' if not isinstance(node.args[-1], ast.BinOp) else '(%s) - 1' % stop_src
         return (pf.start(node.args[-1]), pf.end(node.args[-1]), new), [
             'Fix the off-by-one error{where}: the loop stops one item early.',
-            'Fix the bug: the range in {subj} should end at %s, not %s.' % (code(stop_src), code(new)),
+            'Fix the bug: the range in {subj} should end at %s, not %s.' % (lit(stop_src), lit(new)),
             '{subj} skips the last element. Fix the off-by-one error.',
         ]
     if kind == 'boundary':
@@ -254,9 +253,9 @@ def _bug(rng, pf, kind, node, op, local_names):
             return None
         good = _OP_TEXT[op]
         return (span[0], span[1], _FLIP_BOUND[op]), [
-            'Fix the boundary condition{where}: it should use %s, not %s.' % (code(good), code(_FLIP_BOUND[op])),
+            'Fix the boundary condition{where}: it should use %s, not %s.' % (lit(good), lit(_FLIP_BOUND[op])),
             'Fix the off-by-one comparison in {subj}.',
-            'The comparison %s is wrong: use %s.' % (code(_FLIP_BOUND[op]), code(good)),
+            'The comparison %s is wrong: use %s.' % (lit(_FLIP_BOUND[op]), lit(good)),
         ]
     if kind == 'swap_compare':
         right = node.comparators[0]
@@ -268,7 +267,7 @@ def _bug(rng, pf, kind, node, op, local_names):
         new = b + text[len(a):len(text) - len(b)] + a
         return (span_l[0], span_r[1], new), [
             'Fix the bug: the operands of the comparison{where} are swapped.',
-            'Fix the reversed comparison in {subj}: it should be %s.' % code(text),
+            'Fix the reversed comparison in {subj}: it should be %s.' % lit(text),
         ]
     if kind == 'swap_operands':
         a, b = pf.src(node.left), pf.src(node.right)
@@ -282,7 +281,7 @@ def _bug(rng, pf, kind, node, op, local_names):
         name = {ast.Sub: 'subtraction', ast.Div: 'division', ast.FloorDiv: 'division', ast.Mod: 'modulo'}[op]
         return (s, e, new), [
             'Fix the bug: the operands of the %s{where} are in the wrong order.' % name,
-            'The %s in {subj} is backwards; it should be %s.' % (name, code(text)),
+            'The %s in {subj} is backwards; it should be %s.' % (name, lit(text)),
         ]
     if kind == 'wrong_op':
         right = node.comparators[0] if isinstance(node, ast.Compare) else node.right
@@ -290,9 +289,9 @@ def _bug(rng, pf, kind, node, op, local_names):
         if span is None:
             return None
         return (span[0], span[1], _WRONG_OP[op]), [
-            'Fix the bug{where}: it uses %s where it should use %s.' % (code(_WRONG_OP[op]), code(_OP_TEXT[op])),
+            'Fix the bug{where}: it uses %s where it should use %s.' % (lit(_WRONG_OP[op]), lit(_OP_TEXT[op])),
             'Fix the wrong operator in {subj}.',
-            'The %s operator{where} should be %s.' % (code(_WRONG_OP[op]), code(_OP_TEXT[op])),
+            'The %s operator{where} should be %s.' % (lit(_WRONG_OP[op]), lit(_OP_TEXT[op])),
         ]
     if kind == 'bool_op':
         good, bad = ('and', 'or') if op is ast.And else ('or', 'and')
@@ -300,7 +299,7 @@ def _bug(rng, pf, kind, node, op, local_names):
         if span is None:
             return None
         return (span[0], span[1], bad), [
-            'Fix the condition{where}: it should use %s instead of %s.' % (code(good), code(bad)),
+            'Fix the condition{where}: it should use %s instead of %s.' % (lit(good), lit(bad)),
             'Fix the logic error in the condition in {subj}.',
         ]
     if kind == 'wrong_var':
@@ -309,9 +308,9 @@ def _bug(rng, pf, kind, node, op, local_names):
             return None
         wrong = rng.choice(others)
         return (pf.start(node), pf.end(node), wrong), [
-            'Fix the bug{where}: it uses %s where it should use %s.' % (code(wrong), code(node.id)),
-            'Fix the bug in {subj}: %s is used by mistake instead of %s.' % (code(wrong), code(node.id)),
-            'Wrong variable{where}: should be %s.' % code(node.id),
+            'Fix the bug{where}: it uses %s where it should use %s.' % (lit(wrong), lit(node.id)),
+            'Fix the bug in {subj}: %s is used by mistake instead of %s.' % (lit(wrong), lit(node.id)),
+            'Wrong variable{where}: should be %s.' % lit(node.id),
         ]
     if kind == 'missing_return':
         s = pf.start(node)
