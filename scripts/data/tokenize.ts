@@ -42,6 +42,10 @@ export interface Options {
 /** VS Code language ids (what the editor passes as `language` to editPrompt). */
 export const EDITOR_LANGUAGE: Record<string, string> = { shell: 'shellscript' };
 
+/** Characters per token used to cut long files before encoding (code averages ~3.5 with our tokenizer;
+ * a little less keeps pieces near or under chunkTokens). */
+const CHARS_PER_TOKEN = 3.2;
+
 type LangStats = Record<string, { docs: number; tokens: number }>;
 
 function jsonlOffsets(file: string): [number, number][] {
@@ -93,47 +97,60 @@ async function writeDocStream(
   rng.shuffle(offsets);
   const w = new TypedWriter(out, 2);
   const langs: LangStats = {};
-  let docs = 0, chunks = 0, fimDocs = 0, skipped = 0, tokens = 0;
+  let docs = 0, chunks = 0, fimDocs = 0, skipped = 0, tokens = 0, maxPiece = 0;
   const fd = fs.openSync(file, 'r');
   const BATCH = 256;
   for (let b = 0; b < offsets.length; b += BATCH) {
     const batch: Doc[] = offsets.slice(b, b + BATCH).map((o) => JSON.parse(readAt(fd, o)));
     const keep = batch.filter((d) => d.text && !hasSpecial(specials, d.text));
     skipped += batch.length - keep.length;
-    const whole = await enc.encode(keep.map((d) => d.text));
-    // pieces of ~chunkTokens at line boundaries, from the document's own chars-per-token
-    const pieces: { doc: Doc; text: string; ids?: number[] }[] = [];
-    keep.forEach((d, i) => {
-      if (whole[i].length <= opts.chunkTokens) pieces.push({ doc: d, text: d.text, ids: whole[i] });
-      else {
-        const cpt = d.text.length / whole[i].length;
-        for (const t of chunkAtLines(d.text, Math.floor(opts.chunkTokens * cpt * 0.95))) pieces.push({ doc: d, text: t });
-      }
-    });
-    const need = pieces.filter((p) => !p.ids);
-    const ids = await enc.encode(need.map((p) => p.text));
-    need.forEach((p, i) => (p.ids = ids[i]));
+    // pieces of ~chunkTokens at line boundaries (by characters, so every text is encoded once)
+    const pieces: { doc: Doc; text: string; ids?: number[][] }[] = [];
+    for (const d of keep) {
+      for (const t of chunkAtLines(d.text, Math.floor(opts.chunkTokens * CHARS_PER_TOKEN))) pieces.push({ doc: d, text: t });
+    }
     const plans = pieces.map((p) => ({ p, fim: fimRate > 0 && rng.float() < fimRate && p.text.length > 1 }));
+    const plain = plans.filter((x) => !x.fim);
+    const ids = await enc.encode(plain.map((x) => x.p.text));
+    plain.forEach((x, i) => (x.p.ids = [ids[i]]));
+    // dense text (data tables, long non-ASCII lines) can run far past chunkTokens: cut it again by its
+    // own characters-per-token and re-encode
+    for (const x of plain.filter((y) => y.p.ids![0].length > opts.chunkTokens * 1.5)) {
+      const n = x.p.ids![0].length;
+      const parts = chunkAtLines(x.p.text, Math.max(1, Math.floor((x.p.text.length * opts.chunkTokens) / n)));
+      x.p.ids = await enc.encode(parts);
+    }
     const fimParts = plans.filter((x) => x.fim).map((x) => ({ x, split: randomFimSplit(rng, x.p.text) }));
     const built = await enc.withTable(() =>
       fimParts.map(({ split }) => [...fimPrompt(enc.tok, m, split.prefix, split.suffix), ...enc.tok.encode(split.middle), s.eos]),
     );
-    const fimIds = new Map(fimParts.map((f, i) => [f.x, built[i]]));
+    const fimIds = new Map(fimParts.map((f, i) => [f.x, [built[i]]]));
+    for (const [i, f] of fimParts.entries()) {
+      const n = built[i].length;
+      if (n <= opts.chunkTokens * 1.5) continue;
+      const parts = chunkAtLines(f.x.p.text, Math.max(1, Math.floor((f.x.p.text.length * opts.chunkTokens) / n)));
+      const splits = parts.map((t) => randomFimSplit(rng, t));
+      fimIds.set(f.x, await enc.withTable(() =>
+        splits.map((sp) => [...fimPrompt(enc.tok, m, sp.prefix, sp.suffix), ...enc.tok.encode(sp.middle), s.eos])));
+    }
     for (const x of plans) {
-      const seq = x.fim ? fimIds.get(x)! : [s.bos, ...x.p.ids!, s.eos];
-      w.push(seq);
-      tokens += seq.length;
-      chunks++;
-      if (x.fim) fimDocs++;
-      const l = (langs[x.p.doc.lang] ??= { docs: 0, tokens: 0 });
-      l.tokens += seq.length;
+      const seqs = x.fim ? fimIds.get(x)! : x.p.ids!.map((ids) => [s.bos, ...ids, s.eos]);
+      for (const seq of seqs) {
+        w.push(seq);
+        tokens += seq.length;
+        if (seq.length > maxPiece) maxPiece = seq.length;
+        chunks++;
+        if (x.fim) fimDocs++;
+        const l = (langs[x.p.doc.lang] ??= { docs: 0, tokens: 0 });
+        l.tokens += seq.length;
+      }
     }
     for (const d of keep) (langs[d.lang] ??= { docs: 0, tokens: 0 }).docs++;
     docs += keep.length;
   }
   fs.closeSync(fd);
   w.close();
-  return { documents: docs, pieces: chunks, fimPieces: fimDocs, skippedSpecialTokens: skipped, tokens, perLanguage: langs };
+  return { documents: docs, pieces: chunks, fimPieces: fimDocs, skippedSpecialTokens: skipped, tokens, longestPiece: maxPiece, perLanguage: langs };
 }
 
 interface FimRec { id: string; lang: string; kind: string; prefix: string; suffix: string; middle: string }
