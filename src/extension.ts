@@ -10,6 +10,7 @@ import { EngineHost } from './features/engineHost';
 import { HoleFeature } from './features/holes';
 import { InlineCompletionFeature } from './features/inlineCompletion';
 import { log } from './features/log';
+import { ModelManager } from './features/models';
 import { StatusBar } from './features/statusBar';
 import { registerToggles } from './features/toggle';
 
@@ -30,9 +31,11 @@ export function activate(context: vscode.ExtensionContext): DiffCoderApi {
   const env: Record<string, string> = fs.existsSync(path.join(native, 'onnxruntime-node'))
     ? { NODE_PATH: [native, process.env.NODE_PATH].filter(Boolean).join(path.delimiter) }
     : {};
-  engine = new EngineClient({ workerPath: path.join(context.extensionPath, 'dist', 'worker.js'), env });
+  const workerPath = path.join(context.extensionPath, 'dist', 'worker.js');
+  engine = new EngineClient({ workerPath, env });
   const status = new StatusBar();
-  const host = new EngineHost(engine, context.extensionPath, status);
+  // A second worker only when edits have their own model (an Instruct package beside a Base one).
+  const host = new EngineHost(engine, context.extensionPath, status, () => new EngineClient({ workerPath, env }));
   const sessions = new DiffSessions();
   const inline = new InlineCompletionFeature(host, status);
   context.subscriptions.push(
@@ -45,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): DiffCoderApi {
     new HoleFeature(host, sessions, status),
     new CodeActionsFeature(),
     registerToggles(status),
+    new ModelManager(context, host, env),
   );
   log().info(`DiffCoder ${context.extension.packageJSON.version} activated in ${Date.now() - t0} ms (${process.platform}-${process.arch}, node ${process.version})`);
   void host.load();

@@ -45,6 +45,8 @@ export function completerSettings(): CompleterSettings {
 
 export interface EngineSettings {
   modelPath: string;
+  /** The package edits use ('' = modelPath's). */
+  editModelPath: string;
   providers: string[];
   threads: number;
 }
@@ -53,8 +55,10 @@ export function engineSettings(): EngineSettings {
   const c = cfg();
   // modelPath is machine-scoped: read the user's value only, never a workspace's.
   const inspected = c.inspect<string>('modelPath');
+  const inspectedEdit = c.inspect<string>('editModelPath');
   return {
     modelPath: (inspected?.globalValue ?? inspected?.defaultValue ?? '').trim(),
+    editModelPath: (inspectedEdit?.globalValue ?? inspectedEdit?.defaultValue ?? '').trim(),
     providers: c.get<string[]>('engine.providers', ['auto']),
     threads: c.get<number>('engine.threads', 0),
   };
@@ -66,4 +70,21 @@ export function editSettings(): { diffStyle: DiffStyle; maxNewTokens: number } {
     diffStyle: c.get<DiffStyle>('edit.diffStyle', 'inline'),
     maxNewTokens: c.get<number>('edit.maxNewTokens', 1024),
   };
+}
+
+export interface ModelSettings {
+  /** Downloads only when this is on (off by default: DiffCoder is offline until the user says otherwise). */
+  allowDownloads: boolean;
+  /** Where published model ids are fetched from ('' = none configured). */
+  baseUrl: string;
+}
+
+export function modelSettings(): ModelSettings {
+  const c = cfg();
+  // Machine settings: only the user's own value counts, never a workspace's.
+  const user = <T>(key: string, fallback: T): T => {
+    const i = c.inspect<T>(key);
+    return (i?.globalValue ?? i?.defaultValue ?? fallback) as T;
+  };
+  return { allowDownloads: user<boolean>('allowDownloads', false) === true, baseUrl: String(user('models.baseUrl', '')).trim() };
 }

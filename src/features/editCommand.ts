@@ -118,7 +118,8 @@ export class EditFeature implements vscode.Disposable {
   }
 
   private async run(session: DiffSession, instruction: string, code: string, language: string): Promise<void> {
-    const model = await this.host.whenReady();
+    // Edits go to the edit model when one is set (an Instruct package), else to the one model.
+    const model = await this.host.whenReady('edit');
     if (!model) {
       await session.fail('no model loaded');
       return;
@@ -140,7 +141,7 @@ export class EditFeature implements vscode.Disposable {
     this.status.setState('thinking');
     log().info(`edit start: ${code.split('\n').length} lines, ${JSON.stringify(instruction)}`);
     try {
-      const result = await this.host.engine.edit(
+      const result = await this.host.engineFor('edit').edit(
         { instruction, code, language, maxTokens: editSettings().maxNewTokens, decoding: decodingOptions(), stream: true },
         cts.token,
         (b) => {

@@ -43,6 +43,7 @@ export class StatusBar implements vscode.Disposable {
   private state: UiState = 'starting';
   private detail = '';
   private model: ModelInfo | undefined;
+  private editModel: ModelInfo | undefined;
   private last: { result: GenerateResult; kind: string; at: Date } | undefined;
   private languageDisabled = false;
   private globallyDisabled = false;
@@ -68,6 +69,12 @@ export class StatusBar implements vscode.Disposable {
 
   setModel(model: ModelInfo | undefined): void {
     this.model = model;
+    this.render();
+  }
+
+  /** The separate model edits use, when there is one (shown in the tooltip). */
+  setEditModel(model: ModelInfo | undefined): void {
+    this.editModel = model;
     this.render();
   }
 
@@ -101,7 +108,7 @@ export class StatusBar implements vscode.Disposable {
     this.item.accessibilityInformation = { label: `DiffCoder ${state}${device ? ' on ' + device : ''}` };
 
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['diffcoder.showLog', 'diffcoder.toggle', 'diffcoder.toggleLanguage'] };
+    md.isTrusted = { enabledCommands: ['diffcoder.showLog', 'diffcoder.toggle', 'diffcoder.toggleLanguage', 'diffcoder.switchModel'] };
     const stateLine: Record<UiState, string> = {
       starting: 'Starting the worker…',
       loading: 'Loading the model…',
@@ -117,6 +124,10 @@ export class StatusBar implements vscode.Disposable {
       for (const f of this.model.fallback) md.appendMarkdown(`Not used: ${f.length > 90 ? f.slice(0, 87) + '…' : f}  \n`);
       for (const n of this.model.notes ?? []) md.appendMarkdown(`$(warning) ${n}  \n`);
     }
+    if (this.editModel) {
+      const e = this.editModel;
+      md.appendMarkdown(`Edits: \`${e.name}\` ${e.version} (${e.weights}) on ${deviceLabel(e.device)}  \n`);
+    }
     if (this.last) {
       const r = this.last.result;
       const perForward = r.forwardPasses > 0 ? (r.tokens / r.forwardPasses).toFixed(2) : '–';
@@ -126,7 +137,7 @@ export class StatusBar implements vscode.Disposable {
       );
     }
     md.appendMarkdown(`Requests: ${this.requests}, served from cache: ${this.cacheHits}\n\n`);
-    md.appendMarkdown('[Show log](command:diffcoder.showLog) · [Toggle](command:diffcoder.toggle) · [Toggle for this language](command:diffcoder.toggleLanguage)');
+    md.appendMarkdown('[Show log](command:diffcoder.showLog) · [Switch model](command:diffcoder.switchModel) · [Toggle](command:diffcoder.toggle) · [Toggle for this language](command:diffcoder.toggleLanguage)');
     this.item.tooltip = md;
   }
 

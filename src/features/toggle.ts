@@ -36,6 +36,7 @@ export function registerToggles(status: StatusBar): vscode.Disposable {
       ...(lang ? [{ label: `$(symbol-file) ${isEnabledFor(lang) ? 'Disable' : 'Enable'} for ${lang}`, run: () => toggleLanguage(lang) }] : []),
       { label: '$(edit) Edit selection with an instruction…', run: () => vscode.commands.executeCommand('diffcoder.editSelection') },
       { label: '$(pass) Fill all holes in this file', run: () => vscode.commands.executeCommand('diffcoder.fillHoles') },
+      { label: '$(arrow-swap) Switch model…', run: () => vscode.commands.executeCommand('diffcoder.switchModel') },
       { label: '$(output) Show log', run: () => log().show() },
       { label: '$(gear) Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:diffcoder.diffcoder') },
     ];
