@@ -29,6 +29,12 @@ DEFAULT_LANG_CAPS_MB = {
     'cpp': 25, 'shell': 10,
 }
 DEFAULT_PACKAGE_CAP_MB = 8
+# Languages with essentially one permissive source get that source up to the language cap: Java here is
+# the JDK's Apache-licensed code plus a little Android code from npm.
+PACKAGE_CAP_EXEMPT_LANGS = {'java'}
+# TypeScript declaration files (.d.ts) are plentiful in npm packages; without a cap they would be ~40 %
+# of the TypeScript, crowding out implementation code.
+DECLARATIONS_CAP_MB = 10
 HELDOUT_RATE = 0.02
 HELDOUT_MIN_PER_LANG = 40
 
@@ -188,7 +194,12 @@ def main():
     print(f'{len(docs)} files after dedupe ({timings["dedupe_s"]}s)', flush=True)
 
     # Per package and language, so a big package's Python does not crowd out its few shell scripts.
-    docs = apply_cap(docs, lambda d: (d['source'], d['lang']), lambda g: args.package_cap_mb * 1e6, drops, 'package_cap')
+    docs = apply_cap(docs, lambda d: (d['source'], d['lang']),
+                     lambda g: None if g[1] in PACKAGE_CAP_EXEMPT_LANGS else args.package_cap_mb * 1e6,
+                     drops, 'package_cap')
+    docs = apply_cap(docs, lambda d: d['path'].endswith(('.d.ts', '.d.mts', '.d.cts')),
+                     lambda is_declaration: DECLARATIONS_CAP_MB * 1e6 if is_declaration else None,
+                     drops, 'declarations_cap')
     docs = apply_cap(docs, lambda d: d['lang'], lambda g: lang_caps.get(g, 0) * 1e6 if g in lang_caps else None,
                      drops, 'language_cap')
 
@@ -225,7 +236,8 @@ def main():
         'splits': {k: dict(sorted(v.items())) for k, v in stats.items()},
         'heldout_rate_per_lang': {k: round(v, 4) for k, v in sorted(rate.items())},
         'dropped': drops.as_dict(),
-        'caps_mb': {'package': args.package_cap_mb, 'language': lang_caps},
+        'caps_mb': {'package': args.package_cap_mb, 'package_cap_exempt': sorted(PACKAGE_CAP_EXEMPT_LANGS),
+                    'typescript_declarations': DECLARATIONS_CAP_MB, 'language': lang_caps},
         'licences_kept': dict(licence_counts.most_common()),
         'top_sources_bytes': {lang: dict(c.most_common(12)) for lang, c in sorted(by_source.items())},
         'near_dedupe': {'num_perm': dedupe.NUM_PERM, 'bands': dedupe.BANDS, 'shingle_words': dedupe.SHINGLE,

@@ -25,7 +25,7 @@ TEST_DATA_DIRS = {
 
 _GENERATED_NAME = re.compile(
     r'(_pb2(_grpc)?\.py|\.pb\.(go|h|cc|c|gw\.go)|_grpc\.pb\.go|\.pb\.validate\.go|zz_generated[^/]*\.go'
-    r'|[._]generated\.\w+|/(__)?generated(__)?/[^/]+|\.min\.js|\.bundle\.js|-bundle\.js|\.umd\.js|\.d\.ts\.map'
+    r'|[._]generated\.\w+|/features/gen_\w+\.rs|/(__)?generated(__)?/[^/]+|\.min\.js|\.bundle\.js|-bundle\.js|\.umd\.js|\.d\.ts\.map'
     r'|package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|go\.sum|/migrations/\d{4}_[^/]*\.py)$'
 )
 # Generated-code markers count only in comment lines (a generator that prints "DO NOT EDIT" into its

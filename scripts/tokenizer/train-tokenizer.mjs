@@ -6,13 +6,13 @@
 //       language for both splits into build/corpus/report.json ("tokenizer" section).
 //   node scripts/tokenizer/train-tokenizer.mjs --dirs /usr/lib/python3.11,... --out ...
 //       bootstrap: trains on source folders on this machine (used before the corpus existed).
-// Options: --sample-mb N (training sample size, default 80), --work DIR (scratch, default build/tokenizer).
+// Options: --sample-mb N (training sample size, default 100), --work DIR (scratch, default build/tokenizer).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { createRequire } from 'node:module';
 import { trainingSkeleton, assembleTokenizer, VOCAB_SIZE, SPECIAL_TOKENS, NEWLINE_STAND_IN } from './layout.mjs';
-import { writeCorpusSample, writeFolderSample, unitHash } from './training-text.mjs';
+import { writeCorpusSample, writeFolderSample } from './training-text.mjs';
 import { loadBoth, checkAgreement, HARD_CASES } from './agreement.mjs';
 import { measureCorpus } from './measure-tokens.mjs';
 
@@ -20,7 +20,7 @@ const require = createRequire(import.meta.url);
 const rust = require('tokenizers');
 
 function parseArgs(argv) {
-  const a = { out: 'media/models/diffcoder-small/tokenizer.json', sampleMb: 80, work: 'build/tokenizer' };
+  const a = { out: 'media/models/diffcoder-small/tokenizer.json', sampleMb: 100, work: 'build/tokenizer' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => argv[++i];
@@ -39,7 +39,7 @@ function parseArgs(argv) {
 const mb = (n) => (n / 1e6).toFixed(1);
 
 async function agreementSample(corpus, textFile) {
-  // Documents from the held-out split when there is one, else every 20th document of the training text.
+  // Every held-out document when there is a corpus, else every 20th document of the training text.
   const texts = [...HARD_CASES];
   if (!corpus) {
     const docs = fs.readFileSync(textFile, 'utf8').split('\n');
@@ -50,7 +50,7 @@ async function agreementSample(corpus, textFile) {
   for await (const line of rl) {
     if (!line) continue;
     const d = JSON.parse(line);
-    if (unitHash('agree:' + d.id) < 0.25) texts.push(d.text);
+    texts.push(d.text);
   }
   return texts;
 }

@@ -23,13 +23,14 @@ async function* readJsonl(file) {
 
 /**
  * Sample of train.jsonl of about `sampleBytes`. Each language gets a share proportional to
- * sqrt(its bytes) (small languages are over-sampled so their syntax gets merges too, the large ones
- * still dominate); documents are kept by a hash of their id, so the sample is the same on every run.
+ * (its bytes)^0.7: small languages are somewhat over-sampled so their syntax gets merges too, while
+ * Python and TS/JS, the largest and the product's main languages, still get most of them. Documents are
+ * kept by a hash of their id, so the sample is the same on every run.
  */
 export async function writeCorpusSample(trainJsonl, outFile, sampleBytes) {
   const bytesByLang = {};
   for await (const d of readJsonl(trainJsonl)) bytesByLang[d.lang] = (bytesByLang[d.lang] ?? 0) + Buffer.byteLength(d.text);
-  const weight = Object.fromEntries(Object.entries(bytesByLang).map(([l, b]) => [l, Math.sqrt(b)]));
+  const weight = Object.fromEntries(Object.entries(bytesByLang).map(([l, b]) => [l, b ** 0.7]));
   const total = Object.values(weight).reduce((a, b) => a + b, 0);
   const keepRate = {};
   for (const [l, b] of Object.entries(bytesByLang)) keepRate[l] = Math.min(1, (sampleBytes * weight[l]) / total / b);
