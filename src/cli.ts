@@ -4,6 +4,7 @@
  */
 import { ResponseError } from 'vscode-jsonrpc';
 import { bench } from './cli/bench';
+import { benchDecode } from './cli/benchDecode';
 import { complete, edit, evalTasks, fill } from './cli/commands';
 import { check, convert, download } from './cli/models';
 import { UsageError } from './cli/options';
@@ -26,6 +27,10 @@ commands:
                                                 diffcoder.json); resumes an interrupted download; verifies
                                                 every file's sha256; installs whole or not at all
   check MODEL_DIR                               check a package as the engine does before loading it
+  bench-decode [--providers a,b] [--prompts N] [--prompt-tokens P] [--new-tokens G] [--checkpoint DIR]
+               [--python-device cpu|cuda|auto] [--python-dtype fp32|bf16] [--out FILE]
+                                                one workload through each provider separately and the
+                                                PyTorch reference: tokens/s, tokens/forward, memory
   bench [--contexts N] [--typing K] [--checkpoint DIR] [--no-python]
                                                 completion latency, tokens/s, KV reuse, threshold vs one
                                                 token per step, memory; python reference where installed
@@ -40,7 +45,7 @@ options (every command):
   --json               machine-readable output     --verbose   engine log on stderr
 `;
 
-const commands: Record<string, (argv: string[]) => Promise<void>> = { complete, fill, edit, eval: evalTasks, convert, download, check, bench };
+const commands: Record<string, (argv: string[]) => Promise<void>> = { complete, fill, edit, eval: evalTasks, convert, download, check, bench, 'bench-decode': benchDecode };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -11,6 +11,9 @@ Special tokens come from the model package's diffcoder.json and tokenizer.json, 
 them: the mask and every special token but EOS are never emitted.
 
   python3 -m scripts.diffcoder.decode_reference --checkpoint build/ck/tiny --package build/pkg/tiny < req.jsonl
+
+--device cuda --dtype bf16 runs the same sampler on a GPU (the baseline of scripts/bench-gpu.sh); --stats
+adds a last line {"stats": {...}} with the device and its peak memory.
 """
 from __future__ import annotations
 
@@ -43,12 +46,19 @@ def main(argv=None) -> int:
     ap.add_argument("--checkpoint", required=True, help="config.json + *.safetensors")
     ap.add_argument("--package", required=True, help="model package folder (diffcoder.json, tokenizer.json)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu | cuda | auto (cuda when available)")
+    ap.add_argument("--dtype", choices=["fp32", "bf16", "fp16"], default="fp32")
+    ap.add_argument("--stats", action="store_true", help="print {\"stats\": ...} after the last request")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     torch.set_flush_denormal(True)
+    device = ("cuda" if torch.cuda.is_available() else "cpu") if a.device == "auto" else a.device
+    dtype = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[a.dtype]
     manifest, suppress = special_ids(a.package)
     st = manifest["specialTokens"]
-    model = load_checkpoint(a.checkpoint)
+    t_load = time.perf_counter()
+    model = load_checkpoint(a.checkpoint, device=device, dtype=dtype)
+    load_s = time.perf_counter() - t_load
     d = manifest["decoding"]
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
@@ -65,12 +75,18 @@ def main(argv=None) -> int:
             seed=int(req.get("seed", 0)),
         )
         sampler = ReferenceSampler(model, mask_id=st["mask"], eos_id=st["eos"], suppress_ids=suppress,
-                                   stop_ids=set(req.get("stop_ids", [])))
+                                   stop_ids=set(req.get("stop_ids", [])), device=device)
         t0 = time.perf_counter()
         r = sampler.generate(list(req["prompt"]), opt)
         ms = (time.perf_counter() - t0) * 1000
         print(json.dumps({"tokens": r.tokens, "forward_passes": r.forward_passes, "stopped_by": r.stopped_by,
                           "ms": round(ms, 2)}), flush=True)
+    if a.stats:
+        stats = {"device": device, "dtype": a.dtype, "load_s": round(load_s, 2), "torch": torch.__version__}
+        if device.startswith("cuda"):
+            stats["gpu"] = torch.cuda.get_device_name()
+            stats["max_memory_allocated_bytes"] = torch.cuda.max_memory_allocated()
+        print(json.dumps({"stats": stats}), flush=True)
     return 0
 
 

@@ -29,12 +29,14 @@ from .model import MASK_NEG, Config, LlamaForDiffusion
 from . import safetensors_io
 
 
-def load_checkpoint(path: str) -> LlamaForDiffusion:
+def load_checkpoint(path: str, device: str = "cpu", dtype: torch.dtype = torch.float32) -> LlamaForDiffusion:
     with open(os.path.join(path, "config.json")) as f:
         hf = json.load(f)
     c = Config.from_hf(hf)
     if hf.get("head_dim", c.head_dim) != c.head_dim:
         raise SystemExit("model.py derives head_dim = hidden_size / num_attention_heads; this checkpoint differs")
+    if device != "cpu" or dtype != torch.float32:
+        return _load_on(path, c, device, dtype)
     model = LlamaForDiffusion(c)
     state = {}
     for f in sorted(os.listdir(path)):
@@ -46,6 +48,32 @@ def load_checkpoint(path: str) -> LlamaForDiffusion:
     if missing or unexpected:
         raise SystemExit(f"checkpoint mismatch: missing {missing}, unexpected {unexpected}")
     return model.float().eval()
+
+
+def _load_on(path: str, c: Config, device: str, dtype: torch.dtype) -> LlamaForDiffusion:
+    """An 8B-sized model straight onto a device in bf16/fp16: built without weights (meta device, no
+    random init of billions of values), then filled shard by shard (one shard in host memory at a time)."""
+    with torch.device("meta"):  # torch >= 2.0
+        model = LlamaForDiffusion(c)
+    model = model.to_empty(device=device).to(dtype)
+    params = dict(model.named_parameters())
+    seen = set()
+    for f in sorted(os.listdir(path)):
+        if not f.endswith(".safetensors"):
+            continue
+        for k, v in safetensors_io.load(os.path.join(path, f)).items():
+            if k not in params:
+                raise SystemExit(f"checkpoint mismatch: unexpected {k}")
+            with torch.no_grad():
+                params[k].copy_(v.to(device=device, dtype=dtype))
+            seen.add(k)
+    if c.tie_word_embeddings:
+        model.lm_head.weight = model.model.embed_tokens.weight
+        seen.add("lm_head.weight")
+    missing = sorted(set(params) - seen)
+    if missing:
+        raise SystemExit(f"checkpoint mismatch: missing {missing}")
+    return model.eval()
 
 
 def explicit_mask(rows: list) -> torch.Tensor:

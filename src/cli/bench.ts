@@ -79,7 +79,7 @@ function row(name: string, samples: Sample[]): BenchRow {
 }
 
 /** Source files to take contexts from: big enough, sorted for a deterministic choice. */
-function sourceFiles(): string[] {
+export function sourceFiles(): string[] {
   const root = packageRoot();
   const dirs = ['src', 'scripts', 'node_modules/vscode-jsonrpc/lib', 'node_modules/onnxruntime-common/dist/cjs', 'node_modules/@huggingface/jinja/dist'];
   const out: string[] = [];
@@ -128,7 +128,7 @@ export function makeContext(tok: CodeTokenizer, file: string, prefixTokens = 768
 }
 
 /** A python3 that can import torch; undefined if none (with what each candidate said). */
-function findPython(tried: string[]): string | undefined {
+export function findPython(tried: string[]): string | undefined {
   for (const py of [process.env.DIFFCODER_PYTHON, 'python3', '/usr/bin/python3']) {
     if (!py) continue;
     // cwd: the user's folder may hold a module that shadows the standard library (a copy.py...)
