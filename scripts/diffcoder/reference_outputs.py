@@ -53,9 +53,12 @@ def load_checkpoint(path: str, device: str = "cpu", dtype: torch.dtype = torch.f
 def _load_on(path: str, c: Config, device: str, dtype: torch.dtype) -> LlamaForDiffusion:
     """An 8B-sized model straight onto a device in bf16/fp16: built without weights (meta device, no
     random init of billions of values), then filled shard by shard (one shard in host memory at a time)."""
-    with torch.device("meta"):  # torch >= 2.0
-        model = LlamaForDiffusion(c)
-    model = model.to_empty(device=device).to(dtype)
+    if hasattr(torch.device, "__enter__"):  # torch >= 2.0
+        with torch.device("meta"):
+            model = LlamaForDiffusion(c)
+        model = model.to_empty(device=device).to(dtype)
+    else:  # older torch: random init on the CPU first (slow for big models; fine for small ones)
+        model = LlamaForDiffusion(c).to(device=device, dtype=dtype)
     params = dict(model.named_parameters())
     seen = set()
     for f in sorted(os.listdir(path)):
