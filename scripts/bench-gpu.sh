@@ -14,8 +14,8 @@
 #
 # Knobs (environment): LAYERS=8 of the 8B's 32 (FULL=1: all 32), PROMPTS=4, PROMPT_TOKENS=512,
 # NEW_TOKENS=64, HEAD=int4 (the output layer's format: int4 runs on the GPU; int8, the converter's
-# default, runs on the CPU there), PY_DTYPE=bf16, PROVIDERS=cuda,webgpu,cpu, PYTHON=python3, OUT=$OUT or
-# build/bench-gpu. For the CUDA provider put libonnxruntime_providers_{cuda,shared}.so (onnxruntime
+# default, runs on the CPU there), PY_DEVICE=cuda (none: no reference), PY_DTYPE=bf16,
+# PROVIDERS=cuda,webgpu,cpu, PYTHON=python3, OUT=$OUT or build/bench-gpu, SKIP_GL=1 (leave the loaders out). For the CUDA provider put libonnxruntime_providers_{cuda,shared}.so (onnxruntime
 # 1.30, CUDA 12 + cuDNN 9 at run time) in .gpu-bench/cuda-ep/ before carrying (see src/features/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,7 +60,7 @@ HEAD=${HEAD:-int4}; PY_DTYPE=${PY_DTYPE:-bf16}; PROVIDERS=${PROVIDERS:-cuda,webg
 PYTHON=${PYTHON:-python3}; NODE=${NODE:-node}
 RESULTS=${OUT:-$ROOT/build/bench-gpu}
 WORK=${WORK:-/tmp/diffcoder-bench-gpu}
-PY_DEVICE=cuda
+PY_DEVICE=${PY_DEVICE:-cuda}
 BUNDLED=${BUNDLED:-$ROOT/media/models/diffcoder-small}
 CK_ARGS=(--preset stable-diffcoder-8b --layers "$LAYERS" --dtype bf16 --shards 4)
 
@@ -89,7 +89,7 @@ elif [ "$MODE" = run ]; then
     fi
   fi
   command -v "$NODE" >/dev/null || { echo "no node: run 'bash scripts/bench-gpu.sh prepare' where the npm registry is reachable and carry $PACK" >&2; exit 2; }
-  if ls .gl/*.deb >/dev/null 2>&1 && ! ldconfig -p | grep -q libvulkan.so.1; then
+  if [ "${SKIP_GL:-0}" != 1 ] && ls .gl/*.deb >/dev/null 2>&1 && ! ldconfig -p | grep -q libvulkan.so.1; then
     say "Vulkan/EGL loaders from .gl/"
     for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig
   fi
@@ -132,6 +132,7 @@ else
   echo "{\"skipped\": \"no bundled model package at $BUNDLED\"}" > "$RESULTS/bundled.json"
 fi
 say "8B-shaped int4 package: ${PROVIDERS}, pytorch $PY_DEVICE $PY_DTYPE"
-"$NODE" dist/cli.js bench-decode --model "$PKG" "${BENCH[@]}" --checkpoint "$CK" --python-device "$PY_DEVICE" --python-dtype "$PY_DTYPE" --out "$RESULTS/8b-shape.json" >&2
+PY=(--checkpoint "$CK" --python-device "$PY_DEVICE" --python-dtype "$PY_DTYPE"); [ "$PY_DEVICE" = none ] && PY=(--no-python)
+"$NODE" dist/cli.js bench-decode --model "$PKG" "${BENCH[@]}" "${PY[@]}" --out "$RESULTS/8b-shape.json" >&2
 "$NODE" scripts/gpu/bench-report.mjs "$RESULTS/bundled.json" "$RESULTS/8b-shape.json" --out "$RESULTS/bench-gpu.json" | tee "$RESULTS/bench-gpu.txt"
 say "done: $RESULTS/bench-gpu.json, $RESULTS/bench-gpu.txt"

@@ -43,8 +43,11 @@ export async function verifyPackage(dir: string, manifest: Manifest, opts: { ses
 }
 
 async function runOneToken(modelPath: string, m: Manifest): Promise<void> {
-  // Loaded lazily: converting needs no native runtime unless asked to check the result with it.
-  const ort = await import('onnxruntime-node');
+  // Loaded lazily: converting needs no native runtime unless asked to check the result with it. require,
+  // not import(): a packaged extension's onnxruntime-node is found through NODE_PATH, which only require
+  // honours (an import() of it from dist/cli.js fails there).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 2, graphOptimizationLevel: 'all' });
   try {
     const a = m.architecture;
