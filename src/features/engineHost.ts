@@ -126,6 +126,8 @@ export class EngineHost implements vscode.Disposable {
       log().info(plan.summary);
     }
     if (role === 'edit' && !plan.split) role = 'infill';
+    // One model does everything again: the edit worker and its memory go.
+    if (!plan.split && this.editSlot) void this.releaseEdits();
     const slot = role === 'edit' ? this.edits() : this.infill;
     const settings = engineSettings();
     const modelDir = plan[role];
@@ -135,7 +137,6 @@ export class EngineHost implements vscode.Disposable {
     if (key === slot.failedKey) return Promise.resolve(undefined);
     slot.loadedKey = key;
     slot.loading = this.doLoad(slot, modelDir, settings.providers, settings.threads);
-    if (role === 'infill' && this.editSlot && !plan.split) void this.releaseEdits();
     return slot.loading;
   }
 
@@ -156,7 +157,6 @@ export class EngineHost implements vscode.Disposable {
     return this.editSlot;
   }
 
-  /** One model does everything again: the edit worker and its memory go. */
   private async releaseEdits(): Promise<void> {
     const s = this.editSlot;
     this.editSlot = undefined;

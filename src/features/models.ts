@@ -90,9 +90,9 @@ export class ModelManager implements vscode.Disposable {
     const infillIsChat = readInstalled(plan.infill, 'folder')?.chat;
     const suggested: Use = preferred ?? (m.chat && infillIsChat === false && m.dir !== plan.infill ? 'edit' : !m.chat && plan.split ? 'infill' : 'both');
     const options: (vscode.QuickPickItem & { use: Use })[] = [
-      { use: 'both', label: '$(layers) Completions and edits', description: 'one model does everything' },
+      { use: 'both', label: '$(layers) Everything', description: 'completions, hole filling and edits' },
       { use: 'infill', label: '$(symbol-snippet) Completions and hole filling', description: `edits keep ${name(plan.edit)}${m.chat ? ' (this is an instruct model: a Base model fills in code better)' : ''}` },
-      { use: 'edit', label: '$(edit) Edits', description: `completions keep ${name(plan.infill)}${m.chat ? '' : ' (this is a base model: an Instruct model follows instructions better)'}` },
+      { use: 'edit', label: '$(edit) Edits only', description: `completions keep ${name(plan.infill)}${m.chat ? '' : ' (this is a base model: an Instruct model follows instructions better)'}` },
     ];
     options.sort((a, b) => (a.use === suggested ? -1 : b.use === suggested ? 1 : 0));
     const pick = await vscode.window.showQuickPick(options, { title: `Use ${m.name} for…` });

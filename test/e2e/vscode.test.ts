@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ensureTinyPackage } from '../fixtures/ensureTinyPackage';
 import {
   RESULTS, buildVsix, chooseModel, ensureCodeServer, findExtensionLog, ghostText, launch, log, openFile, runCommand, shot, statusText, waitFor, type Vscode,
 } from './harness';
@@ -101,9 +102,11 @@ async function codeLens(title: string): Promise<ReturnType<Vscode['page']['locat
 
 describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
   let note = '';
+  let modelPath = '';
   before(async () => {
     const codeServer = ensureCodeServer();
     const model = await chooseModel();
+    modelPath = model.modelPath;
     note = model.note;
     log(`model: ${note}`);
     const vsix = buildVsix();
@@ -367,5 +370,52 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     await vs.page.keyboard.press('Control+End');
     const ghost = await typeUntilGhost('def farewell(name):\n', 're', '15-after-restart');
     log(`ghost text after the restart: ${JSON.stringify(ghost.slice(0, 60))}`);
+  });
+
+  test('Switch Model: a second package for edits runs in its own worker; back to one model, without a restart', async () => {
+    const { page } = vs;
+    // A second package where downloads and conversions are installed (the extension's global storage).
+    const second = await ensureTinyPackage({ weights: 'int8' });
+    const models = path.join(vs.userDataDir, 'User', 'globalStorage', 'diffcoder.diffcoder', 'models');
+    fs.mkdirSync(models, { recursive: true });
+    fs.cpSync(second.dir, path.join(models, 'edit-model'), { recursive: true });
+    const logText = () => fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8');
+    const workers = () => execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(path.join('build', 'e2e', 'run', 'extensions')) && l.includes('dist/worker.js')).length;
+    const input = '.quick-input-widget:not([style*="display: none"]) input';
+    const pick = async (filter: string) => {
+      await page.waitForSelector(input, { timeout: 15_000 });
+      await page.keyboard.type(filter, { delay: 15 });
+      await page.waitForTimeout(600);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(400);
+    };
+    await runCommand(page, 'DiffCoder: Switch Model');
+    await page.waitForSelector(input, { timeout: 15_000 });
+    await page.waitForTimeout(500);
+    await shot(page, '16-switch-model');
+    await pick('edit-model');
+    await shot(page, '16a-switch-model-use-for');
+    await pick('Edits only');
+    await waitFor(() => /two models: completions and hole filling use .*; edits use .*edit-model/.test(logText()), 30_000, 'the log line naming both models');
+    // An edit now loads the edit model in a second worker and runs there.
+    await openFile(page, 'edit_reject.py');
+    await selectLines(1, 5);
+    await editWith('Rename s to total.');
+    const reject = await codeLens('Reject All');
+    await waitFor(() => /edit model \S+ \S+ ready on cpu/.test(logText()), 120_000, 'the edit model loaded');
+    assert.equal(workers(), 2, 'two workers: completions and edits');
+    await reject.click();
+    await page.waitForTimeout(800);
+    // Back to one model for everything: the edit worker goes.
+    await runCommand(page, 'DiffCoder: Switch Model');
+    await pick(modelPath ? path.basename(path.dirname(modelPath)) : 'bundled');
+    await pick('Everything');
+    await waitFor(() => /one model for completions, hole filling and edits/.test(logText().split('two models:').pop()!), 30_000, 'the one-model log line');
+    await waitFor(() => workers() === 1, 30_000, 'the edit worker to stop');
+    const status = await waitFor(async () => {
+      const t = await statusText(page);
+      return t && /DiffCoder (CPU|GPU)/.test(t) ? t : undefined;
+    }, 60_000, 'DiffCoder ready');
+    log(`after switching back: ${status}`);
   });
 });
