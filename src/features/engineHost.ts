@@ -162,6 +162,7 @@ export class EngineHost implements vscode.Disposable {
     this.editSlot = undefined;
     if (s) {
       log().info('edits use the completion model again: stopping the edit worker');
+      this.status.setEditModel(undefined);
       await s.engine.dispose();
     }
   }
