@@ -12,7 +12,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-roles-'));
 function pkg(dir: string, name: string, chat: boolean) {
   fs.mkdirSync(dir, { recursive: true });
   const edit = chat ? { chatTemplate: '{{ messages }}', userMessage: '{{ code }}' } : { template: '{{ code }}' };
-  fs.writeFileSync(path.join(dir, 'diffcoder.json'), JSON.stringify({ name, version: '1.0.0', weights: { dtype: 'int4' }, architecture: { numLayers: 32 }, prompts: { edit }, files: { 'model.onnx': { bytes: 10, sha256: 'x' }, 'model.onnx.data': { bytes: 5 << 30, sha256: 'y' } } }));
+  fs.writeFileSync(path.join(dir, 'diffcoder.json'), JSON.stringify({ name, version: '1.0.0', weights: { dtype: 'int4' }, architecture: { numLayers: 32 }, prompts: { edit }, files: { 'model.onnx': { bytes: 10, sha256: 'x' }, 'model.onnx.data': { bytes: 5 * 2 ** 30, sha256: 'y' } } }));
   return dir;
 }
 const root = path.join(tmp, 'models');
