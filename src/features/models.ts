@@ -177,7 +177,7 @@ export class ModelManager implements vscode.Disposable {
     }
     const formats = [
       { label: 'int4', description: 'smallest; CPU and GPU (8B: about 5.3 GiB)', args: ['--weights', 'int4'], tag: 'int4' },
-      { label: 'int4 for GPUs', description: 'the output layer int4 too, so every matrix runs on the GPU (8B: about 4.9 GiB)', args: ['--weights', 'int4', '--head', 'int4'], tag: 'int4-gpu' },
+      { label: 'int4 for GPUs', description: 'the output layer int4 too, so every matrix runs on the GPU (8B: about 5.1 GiB)', args: ['--weights', 'int4', '--head', 'int4'], tag: 'int4-gpu' },
       { label: 'int8', description: 'fastest on a CPU (8B: about 7.7 GiB)', args: ['--weights', 'int8'], tag: 'int8' },
       { label: 'fp16', description: 'no quantization (8B: about 15 GiB)', args: ['--weights', 'fp16'], tag: 'fp16' },
     ];
