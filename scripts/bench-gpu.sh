@@ -121,6 +121,7 @@ if [ ! -f "$PKG/diffcoder.json" ]; then
   TIMEV=(); [ -x /usr/bin/time ] && TIMEV=(/usr/bin/time -v)
   "${TIMEV[@]}" "$NODE" dist/cli.js convert "$CK" "$PKG" --weights int4 --head "$HEAD" --name "sdc-8b-shape-${LAYERS}l" 2>"$WORK/convert.log" >&2 || { tail -5 "$WORK/convert.log" >&2; exit 1; }
   grep -E 'Elapsed|Maximum resident' "$WORK/convert.log" >&2 || true
+  grep -v '%' "$WORK/convert.log" > "$RESULTS/convert.log" || true
 fi
 
 BENCH=(--prompts "$PROMPTS" --prompt-tokens "$PROMPT_TOKENS" --new-tokens "$NEW_TOKENS" --providers "$PROVIDERS")
