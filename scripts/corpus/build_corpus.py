@@ -53,7 +53,7 @@ def process(item):
     lang = sources._code_language(path.split('!/')[-1])
     reason = filters.path_reason(path, from_npm)
     if reason:
-        return ('drop', idx, reason, 0, lang)
+        return ('drop', idx, reason, sources.size_of(location) or 0, lang)
     size = sources.size_of(location)
     if size is not None and filters.size_reason(size):
         return ('drop', idx, filters.size_reason(size), size, lang)
@@ -87,9 +87,16 @@ class Drops:
     EXAMPLES = 8
     EXAMPLES_DECONTAM = 200  # few, and worth checking one by one
 
+    # Listed even when nothing was dropped, so the report shows the rule ran.
+    ALWAYS = ('decontam_humaneval_name', 'decontam_humaneval_phrase', 'decontam_humaneval_harness',
+              'decontam_mbpp', 'decontam_contest_statement', 'decontam_leetcode', 'decontam_benchmark_data',
+              'exact_duplicate', 'near_duplicate')
+
     def __init__(self):
         self.by_reason = collections.defaultdict(
             lambda: {'files': 0, 'bytes': 0, 'by_lang': collections.Counter(), 'examples': []})
+        for reason in self.ALWAYS:
+            self.by_reason[reason]
 
     def add(self, reason, nbytes, lang, path=None):
         r = self.by_reason[reason]

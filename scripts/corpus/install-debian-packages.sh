@@ -4,11 +4,12 @@
 # the rest.
 set -eu
 here=$(dirname "$0")
-list=$(grep -v '^\s*#' "$here/debian-packages.txt" | tr -s ' \n' '\n' | grep -v '^$')
 apt-get update -qq
-have=""
-for p in $list; do
-  if apt-cache show --no-all-versions "$p" >/dev/null 2>&1; then have="$have $p"; else echo "not in the archive: $p" >&2; fi
-done
+known=$(mktemp)
+apt-cache pkgnames | sort -u > "$known"
+wanted=$(grep -v '^\s*#' "$here/debian-packages.txt" | tr -s ' \n' '\n' | grep -v '^$' | sort -u)
+echo "$wanted" | comm -23 - "$known" | sed 's/^/not in the archive: /' >&2
+have=$(echo "$wanted" | comm -12 - "$known")
+rm -f "$known"
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $have

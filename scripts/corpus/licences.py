@@ -22,7 +22,8 @@ _PERMISSIVE = {
     'isc': 'ISC', 'psf': 'PSF-2.0', 'psf-2': 'PSF-2.0', 'psf-2.0': 'PSF-2.0', 'python': 'Python-2.0',
     'python-2.0': 'Python-2.0', 'psfl': 'PSF-2.0', 'zlib': 'Zlib', 'zlib/libpng': 'Zlib',
     'unlicense': 'Unlicense', 'the-unlicense': 'Unlicense', '0bsd': '0BSD', 'cc0': 'CC0-1.0',
-    'cc0-1.0': 'CC0-1.0', 'bsl-1.0': 'BSL-1.0', 'boost': 'BSL-1.0', 'boost-1.0': 'BSL-1.0',
+    'cc0-1.0': 'CC0-1.0', 'bsl-1.0': 'BSL-1.0', 'bsl-1': 'BSL-1.0', 'bsl': 'BSL-1.0', 'boost': 'BSL-1.0',
+    'boost-1.0': 'BSL-1.0',
     'go': 'BSD-3-Clause', 'public-domain': 'public-domain', 'publicdomain': 'public-domain',
 }
 _BSD = re.compile(r'^bsd(-[1234]-clause)?(-(clear|new|modified|lbnl|attribution|patent|views|original|uc))?$')

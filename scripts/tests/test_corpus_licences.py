@@ -49,7 +49,7 @@ PROGRAM = 'def f():\n    return 1\n\n\nprint(f())\n'
 class ExpressionTest(unittest.TestCase):
     def test_keep_list(self):
         for name in ('MIT', 'Expat', 'BSD-2-Clause', 'BSD-3-clause', 'Apache-2.0', 'ISC', 'PSF-2.0', 'Python-2.0',
-                     'Zlib', 'Unlicense', '0BSD', 'CC0-1.0', 'BSL-1.0', 'Go', 'BSD-3-Clause~Google',
+                     'Zlib', 'Unlicense', '0BSD', 'CC0-1.0', 'BSL-1.0', 'BSL-1', 'Go', 'BSD-3-Clause~Google',
                      'Apache-2.0 WITH LLVM-exception'):
             self.assertTrue(licences.evaluate(name)[0], name)
 

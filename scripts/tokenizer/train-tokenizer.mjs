@@ -6,7 +6,11 @@
 //       language for both splits into build/corpus/report.json ("tokenizer" section).
 //   node scripts/tokenizer/train-tokenizer.mjs --dirs /usr/lib/python3.11,... --out ...
 //       bootstrap: trains on source folders on this machine (used before the corpus existed).
-// Options: --sample-mb N (training sample size, default 100), --work DIR (scratch, default build/tokenizer).
+//   node scripts/tokenizer/train-tokenizer.mjs --corpus build/corpus --measure-only
+//       after a corpus rebuild: checks the existing --out tokenizer on the new held-out split and writes
+//       the token counts, without training.
+// Options: --sample-mb N (training sample size, default 100), --work DIR (scratch, default build/tokenizer),
+// --no-measure (skip the token counts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
@@ -30,9 +34,11 @@ function parseArgs(argv) {
     else if (k === '--sample-mb') a.sampleMb = Number(v());
     else if (k === '--work') a.work = v();
     else if (k === '--no-measure') a.noMeasure = true;
+    else if (k === '--measure-only') a.measureOnly = true;
     else throw new Error(`unknown argument ${k}`);
   }
   if (!a.corpus === !a.dirs) throw new Error('give exactly one of --corpus DIR or --dirs A,B,...');
+  if (a.measureOnly && !a.corpus) throw new Error('--measure-only needs --corpus');
   return a;
 }
 
@@ -55,8 +61,30 @@ async function agreementSample(corpus, textFile) {
   return texts;
 }
 
+async function measureOnly(args) {
+  const tokenizer = JSON.parse(fs.readFileSync(args.out, 'utf8'));
+  const tok = loadBoth(tokenizer);
+  const agreement = await checkAgreement(tok, await agreementSample(args.corpus, null));
+  console.log('agreement (Rust vs JS ids, JS round trip):', JSON.stringify(agreement));
+  if (agreement.idMismatches || agreement.roundTripFailures) throw new Error('tokenizer check failed');
+  const reportFile = path.join(args.corpus, 'report.json');
+  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+  const t0 = Date.now();
+  report.tokenizer = {
+    ...(report.tokenizer ?? {}),
+    measuredWith: args.out,
+    vocabSize: VOCAB_SIZE,
+    agreement,
+    tokens: await measureCorpus(tok.rust, args.corpus),
+  };
+  report.tokenizer.seconds = { ...(report.tokenizer.seconds ?? {}), measure: (Date.now() - t0) / 1000 };
+  fs.writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
+  console.log(`tokens per language written to ${reportFile}`);
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.measureOnly) return measureOnly(args);
   fs.mkdirSync(args.work, { recursive: true });
   const t0 = Date.now();
   const textFile = path.join(args.work, 'training-text.txt');
