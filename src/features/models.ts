@@ -22,7 +22,7 @@ import { errorMessage, log } from './log';
 const FOLDERS_KEY = 'diffcoder.modelFolders';
 type Use = 'both' | 'infill' | 'edit';
 
-const gib = (b: number) => `${(b / 2 ** 30).toFixed(b < 2 ** 30 ? 2 : 1)} GiB`;
+const gib = (b: number) => (b < 2 ** 30 ? `${Math.max(1, Math.round(b / 2 ** 20))} MiB` : `${(b / 2 ** 30).toFixed(1)} GiB`);
 
 export class ModelManager implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
