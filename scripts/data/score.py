@@ -18,6 +18,16 @@ def normalize(text):
 
 
 def levenshtein(a, b):
+    # common prefix and suffix cost nothing: near-miss completions stay fast on long edits
+    i = 0
+    while i < len(a) and i < len(b) and a[i] == b[i]:
+        i += 1
+    a, b = a[i:], b[i:]
+    j = 0
+    while j < len(a) and j < len(b) and a[-1 - j] == b[-1 - j]:
+        j += 1
+    if j:
+        a, b = a[:-j], b[:-j]
     if len(a) < len(b):
         a, b = b, a
     prev = list(range(len(b) + 1))

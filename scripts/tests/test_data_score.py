@@ -20,6 +20,13 @@ class ScoreTest(unittest.TestCase):
         self.assertEqual(normalize('a  \r\nb\t\n\n\n'), 'a\nb')
         self.assertEqual(normalize(''), '')
 
+    def test_levenshtein(self):
+        from data.score import levenshtein
+        self.assertEqual(levenshtein('kitten', 'sitting'), 3)
+        self.assertEqual(levenshtein('abcXdef', 'abcdef'), 1)  # common prefix and suffix trimmed
+        self.assertEqual(levenshtein('aaa', 'aa'), 1)
+        self.assertEqual(levenshtein('', 'abc'), 3)
+
     def test_similarity(self):
         self.assertEqual(edit_similarity('abc', 'abc'), 1.0)
         self.assertAlmostEqual(edit_similarity('abcd', 'abed'), 0.75)
