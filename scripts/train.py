@@ -94,11 +94,16 @@ def parse_args(argv=None):
 # ----------------------------------------------------------------------------- data
 
 class TokenStream:
-    """Random windows from a uint16 token file (and its loss mask, for SFT)."""
+    """Random windows from a uint16 token file (and its loss mask, for SFT).
 
-    def __init__(self, path: str, loss_path: str | None = None):
+    With `row`, windows start at multiples of it: SFT rows are packed so that every sample starts on a
+    block boundary and none straddles a row (scripts/data/README.md), and a window must keep that.
+    """
+
+    def __init__(self, path: str, loss_path: str | None = None, row: int = 0):
         self.ids = np.memmap(path, dtype=np.uint16, mode="r")
         self.loss = np.memmap(loss_path, dtype=np.uint8, mode="r") if loss_path else None
+        self.row = row
         if self.loss is not None and len(self.loss) != len(self.ids):
             raise ValueError(f"{loss_path} has {len(self.loss)} entries for {len(self.ids)} tokens")
 
@@ -108,7 +113,12 @@ class TokenStream:
     def batch(self, gen: np.random.Generator, batch: int, length: int):
         if len(self.ids) <= length:
             raise ValueError(f"stream of {len(self.ids)} tokens is shorter than a window of {length}")
-        starts = gen.integers(0, len(self.ids) - length, size=batch)
+        if self.row:
+            if length > self.row:
+                raise ValueError(f"a window of {length} tokens is longer than the stream's rows of {self.row}")
+            starts = gen.integers(0, len(self.ids) // self.row, size=batch) * self.row
+        else:
+            starts = gen.integers(0, len(self.ids) - length, size=batch)
         ids = np.stack([self.ids[s:s + length] for s in starts]).astype(np.int64)
         loss = None if self.loss is None else np.stack([self.loss[s:s + length] for s in starts]).astype(bool)
         return torch.from_numpy(ids), (None if loss is None else torch.from_numpy(loss))
@@ -300,7 +310,8 @@ def main(argv=None):
     fwd = torch.compile(model) if a.compile else model
 
     sft = a.stage in ("sft", "ar-sft")
-    train = TokenStream(os.path.join(a.data, "sft.u16"), os.path.join(a.data, "sft.loss.u8")) if sft \
+    row = int(meta.get("options", {}).get("rowTokens", 1024))
+    train = TokenStream(os.path.join(a.data, "sft.u16"), os.path.join(a.data, "sft.loss.u8"), row) if sft \
         else TokenStream(os.path.join(a.data, "pretrain.u16"))
     val_path = os.path.join(a.data, "val.u16")
     val = TokenStream(val_path) if os.path.exists(val_path) else None
@@ -330,7 +341,7 @@ def main(argv=None):
         u_max = a.u_init + (1 - a.u_init) * min(1.0, step / max(1, a.warmup_steps)) if in_warmup else 1.0
         total, scored = 0.0, 0
         for _ in range(a.accum):
-            length = a.seq_len + (1 if a.stage.startswith("ar") else 0)
+            length = a.seq_len + (1 if a.stage == "ar" else 0)  # SFT rows are whole windows already
             ids, answer = train.batch(gen_np, a.batch, length)
             ids = ids.to(a.device, non_blocking=True)
             answer = None if answer is None else answer.to(a.device)

@@ -59,7 +59,7 @@ class StagesTest(unittest.TestCase):
         stream[:5000].tofile(os.path.join(d, "val.u16"))
         stream.tofile(os.path.join(d, "sft.u16"))
         (np.arange(len(stream)) % 42 > 30).astype(np.uint8).tofile(os.path.join(d, "sft.loss.u8"))
-        json.dump({"specialTokens": {"mask": 3}}, open(os.path.join(d, "meta.json"), "w"))
+        json.dump({"specialTokens": {"mask": 3}, "options": {"rowTokens": 84}}, open(os.path.join(d, "meta.json"), "w"))
         self.tok = os.path.join(self.tmp, "tokenizer.json")
         json.dump({"model": {"vocab": {}}}, open(self.tok, "w"))
 
@@ -74,7 +74,7 @@ class StagesTest(unittest.TestCase):
         self.assertLess(ar["final_val_loss"], 6.0, "AR learns the repeated pattern (ln 16384 = 9.7)")
         cpt = self.run_stage("diffusion", "cpt", "--init", os.path.join(self.tmp, "ar"), "--max-steps", "10")
         out = os.path.join(self.tmp, "ckpt")
-        self.run_stage("sft", "sft", "--init", os.path.join(self.tmp, "cpt"), "--max-steps", "5",
+        self.run_stage("sft", "sft", "--init", os.path.join(self.tmp, "cpt"), "--max-steps", "5", "--seq-len", "84",
                        "--export", out, "--tokenizer", self.tok)
         self.assertEqual(cpt["steps"], 10)
         for f in ("config.json", "model.safetensors", "tokenizer.json", "diffcoder.json"):
@@ -95,6 +95,14 @@ class StagesTest(unittest.TestCase):
         train.load_weights(back, out)
         for (n, a), (_, b) in zip(model.state_dict().items(), back.state_dict().items()):
             self.assertTrue(torch.allclose(a, b, rtol=1e-2, atol=1e-3), n)  # bf16 keeps ~3 digits
+
+    def test_sft_windows_are_whole_rows(self):
+        stream = train.TokenStream(os.path.join(self.data, "sft.u16"), os.path.join(self.data, "sft.loss.u8"), row=84)
+        ids, loss = stream.batch(np.random.default_rng(0), 16, 84)
+        self.assertTrue((ids[:, 0] == 0).all(), "every window starts at a row start (a sample's bos here)")
+        self.assertEqual(loss.shape, (16, 84))
+        with self.assertRaises(ValueError):
+            stream.batch(np.random.default_rng(0), 1, 85)
 
     def test_resume_continues_the_step_count(self):
         self.run_stage("ar", "r", "--max-steps", "6")
