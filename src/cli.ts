@@ -17,7 +17,8 @@ commands:
   fill FILE [--write]                           fill hole markers: a line holding only <FILL>, # FILL or
                                                 // FILL, or /*FILL*/ or <FILL> inside a line
   edit FILE --lines A-B --instruction TEXT      rewrite lines A..B as instructed; prints the new code
-  eval TASKS.jsonl --task infill|edit           {"task_id","prefix","suffix"} or {"task_id","code","instruction"}
+  eval TASKS.jsonl --task infill|edit [--single-line]
+                                                {"task_id","prefix","suffix"} or {"task_id","code","instruction"}
                                                 per line -> {"task_id","completion"} per line on stdout
   convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32] [--head F] [--embeddings F] [--name N]
                                                 make a model package from a Hugging Face Llama checkpoint

@@ -115,7 +115,7 @@ function readTasks(file: string, kind: 'infill' | 'edit'): Task[] {
 }
 
 export async function evalTasks(argv: string[], out: Out = stdout): Promise<void> {
-  const { values: v, positionals } = parse(argv, { task: { type: 'string' }, language: { type: 'string' } });
+  const { values: v, positionals } = parse(argv, { task: { type: 'string' }, language: { type: 'string' }, 'single-line': { type: 'boolean' } });
   if (v.task !== 'infill' && v.task !== 'edit') throw new UsageError(`--task must be infill or edit (got ${v.task === undefined ? 'nothing' : JSON.stringify(v.task)})`);
   const kind = v.task;
   const tasks = readTasks(positionals[0] ?? '', kind);
@@ -124,17 +124,21 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
   await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
     const t0 = Date.now();
     let tokens = 0;
+    let passes = 0;
+    const singleLine = v['single-line'] === true;
     for (const [i, t] of tasks.entries()) {
       if (token.isCancellationRequested) break;
       const r =
         kind === 'infill'
-          ? await engine.complete({ prefix: t.prefix!, suffix: t.suffix!, maxTokens: budget, decoding: dec }, token)
+          ? await engine.complete({ prefix: t.prefix!, suffix: t.suffix!, maxTokens: budget, singleLine, decoding: dec }, token)
           : await engine.edit({ instruction: t.instruction!, code: t.code!, language: typeof v.language === 'string' ? v.language : undefined, maxTokens: budget, decoding: dec }, token);
       tokens += r.tokens;
+      passes += r.forwardPasses;
       out(JSON.stringify({ task_id: t.task_id, completion: r.text }) + '\n');
       process.stderr.write(`[${i + 1}/${tasks.length}] ${t.task_id}: ${r.tokens} tokens, ${r.forwardPasses} passes, ${Math.round(r.ms)} ms (${r.stoppedBy})\n`);
     }
     const s = (Date.now() - t0) / 1000;
-    process.stderr.write(`done: ${tasks.length} tasks, ${tokens} tokens in ${s.toFixed(1)} s\n`);
+    // Forward passes include each prompt's prefill, so this is a lower bound on tokens per decoding pass.
+    process.stderr.write(`done: ${tasks.length} tasks, ${tokens} tokens, ${passes} forward passes (${(tokens / Math.max(1, passes)).toFixed(2)} tokens/pass) in ${s.toFixed(1)} s\n`);
   });
 }
