@@ -9,8 +9,10 @@
  *   whose confidence >= threshold), repeat until no mask is left;
  *   then append the finished block to the cache, fused with the next block's first denoising pass.
  *
- * Added here, outside the reference: KV reuse across requests (PromptCache), cancellation between
- * forward passes, a callback per committed block, and a guard against running past maxPositions.
+ * Added here, outside the reference: KV reuse across requests (PromptCache), a prefill in chunks of
+ * whole blocks (the model's prefillChunk; counted as one forward pass, as the reference counts its
+ * prefill), cancellation between forward passes (and prefill chunks), a callback per committed block,
+ * and a guard against running past maxPositions.
  */
 import type { CancellationToken } from 'vscode-jsonrpc';
 import type { DecodeMode, StopReason } from './protocol';
@@ -45,6 +47,12 @@ export interface ForwardResult {
 /** One block-causal forward pass; implemented by the ONNX session (src/engine/session/) and by test fakes. */
 export interface BlockModel {
   readonly vocabSize: number;
+  /**
+   * Positions per prefill pass (rounded down to whole blocks); absent or 0: the whole prompt in one pass.
+   * Each chunk attends to the cache of the chunks before it, which gives the same K/V as one pass
+   * while skipping the hidden upper triangle of a [T, P+T] mask.
+   */
+  readonly prefillChunk?: number;
   forward(req: ForwardRequest): Promise<ForwardResult>;
 }
 
@@ -237,9 +245,10 @@ export async function generate(
   try {
     if (start > reused) {
       if (cancelled()) return finish('cancelled');
-      const n = start - reused;
-      past = (await model.forward({ ids: prompt.slice(reused, start), start: reused, past, blockSize: B, logitsFrom: n, keep: n })).cache;
+      past = await prefill(model, prompt, reused, start, past, B, cancelled);
       passes++;
+      // Cancelled between chunks: the chunks done stay in the cache (finally below) for the next request.
+      if (cancelled()) return finish('cancelled');
     }
     let pending: Float32Array | null = null; // this block's logits from the fused commit pass
     for (;;) {
@@ -306,6 +315,31 @@ export async function generate(
     // The cache always matches x[0, start): prompt blocks plus committed blocks.
     cache?.store(x, past);
   }
+}
+
+/**
+ * Appends prompt positions [from, to) (whole blocks) to `past`, which holds [0, from), without logits:
+ * in passes of the model's prefillChunk positions (rounded down to whole blocks, at least one), or in one
+ * pass when it has none. Stops between passes once `stop()` is true; returns the cache so far.
+ */
+export async function prefill(
+  model: BlockModel,
+  prompt: readonly number[],
+  from: number,
+  to: number,
+  past: KvCache | null,
+  blockSize: number,
+  stop: () => boolean = () => false,
+): Promise<KvCache | null> {
+  const chunk = model.prefillChunk ?? 0;
+  const step = chunk > 0 ? Math.max(blockSize, Math.floor(chunk / blockSize) * blockSize) : to - from;
+  for (let at = from; at < to && !stop(); ) {
+    const end = Math.min(to, at + step);
+    const n = end - at;
+    past = (await model.forward({ ids: prompt.slice(at, end), start: at, past, blockSize, logitsFrom: n, keep: n })).cache;
+    at = end;
+  }
+  return past;
 }
 
 /** First generated EOS/stop token in the block, if every position before it is committed. */

@@ -201,3 +201,59 @@ test('a guard stops before running past maxPositions', async () => {
   assert.equal(r.stoppedBy, 'context');
   assert.equal(r.tokens.length, 12);
 });
+
+/** A fake model that prefills in chunks of `chunk` positions. */
+function chunked(model: FakeModel, chunk: number): FakeModel {
+  return Object.assign(model, { prefillChunk: chunk });
+}
+
+test('a chunked prefill runs whole-block chunks against the growing cache and changes no token', async () => {
+  const p = prompt(43); // 40 positions to prefill, the tail joins the first block
+  const one = hashing();
+  const whole = await generate(one, p, opts(), special);
+  assert.deepEqual(one.calls[0], { ids: p.slice(0, 40), start: 0, pastLength: 0, logitsFrom: 40, keep: 40 });
+  for (const [chunk, starts] of [[16, [0, 16, 32]], [18, [0, 16, 32]], [3, Array.from({ length: 10 }, (_, i) => 4 * i)]] as const) {
+    const m = chunked(hashing(), chunk);
+    const r = await generate(m, p, opts(), special);
+    const prefillCalls = m.calls.filter((c) => c.logitsFrom === c.ids.length);
+    assert.deepEqual(prefillCalls.map((c) => c.start), starts, `chunk ${chunk}`);
+    for (const c of prefillCalls) assert.equal(c.pastLength, c.start, 'each chunk extends the cache of the chunks before it');
+    assert.equal(prefillCalls.reduce((n, c) => n + c.ids.length, 0), 40);
+    assert.deepEqual(r.tokens, whole.tokens);
+    assert.equal(r.forwardPasses, whole.forwardPasses, 'a prefill counts as one pass however it is chunked');
+    assert.deepEqual(m.calls.slice(prefillCalls.length), one.calls.slice(1), 'the same passes after the prefill');
+  }
+});
+
+test('chunked prefill with KV reuse starts at the first block that differs', async () => {
+  const cache = new PromptCache();
+  const m = chunked(hashing(), 8);
+  const first = prompt(41);
+  await generate(m, first, opts(), special, { cache });
+  const second = [...first.slice(0, 13), 30, ...first.slice(14)];
+  m.calls = [];
+  const warm = await generate(m, second, opts(), special, { cache });
+  assert.equal(warm.reusedTokens, 12);
+  assert.deepEqual(m.calls.slice(0, 4).map((c) => [c.start, c.ids.length]), [[12, 8], [20, 8], [28, 8], [36, 4]]);
+  assert.deepEqual(warm.tokens, (await generate(hashing(), second, opts(), special)).tokens);
+});
+
+test('a prefill cancelled between chunks keeps the chunks done for the next request', async () => {
+  const cache = new PromptCache();
+  const src = new CancellationTokenSource();
+  const m = chunked(hashing(), 8);
+  m.onForward = () => {
+    if (m.calls.length === 2) src.cancel();
+  };
+  const p = prompt(41);
+  const r = await generate(m, p, opts(), special, { cache, token: src.token });
+  assert.equal(r.stoppedBy, 'cancelled');
+  assert.equal(m.calls.length, 2);
+  assert.equal(cache.kv!.length, 16);
+  m.onForward = undefined;
+  m.calls = [];
+  const next = await generate(m, p, opts(), special, { cache });
+  assert.equal(next.reusedTokens, 16);
+  assert.equal(m.calls[0].start, 16);
+  assert.deepEqual(next.tokens, (await generate(hashing(), p, opts(), special)).tokens);
+});

@@ -6,7 +6,9 @@
  * 512-token prefill's logits are 32 MB at a 16k vocabulary). onnxruntime still computes the output
  * layer for every position, so when the graph takes the converter's `logits_keep` input, a pass asks for
  * the rows it needs, and a prefill for one row (measured on a tiny model, 512 tokens: 122 ms fetching
- * all logits, 40 ms fetching only presents, 17 ms with logits_keep=1).
+ * all logits, 40 ms fetching only presents, 17 ms with logits_keep=1). A long prompt is prefilled in
+ * chunks of PREFILL_CHUNK positions by the sampler (src/engine/sampler.ts prefill): each pass attends to
+ * the cache so far instead of computing the hidden upper triangle of a [T, P+T] mask.
  */
 import * as ort from 'onnxruntime-node';
 import type { Architecture } from '../package/manifest';
@@ -14,6 +16,9 @@ import type { BlockModel, ForwardRequest, ForwardResult, KvCache } from '../samp
 
 /** Large finite negative for hidden positions (never -inf: NaN rows in half precision). */
 export const MASK_NEG = -1e9;
+
+/** Positions per prefill pass (see BlockModel.prefillChunk); measured in src/convert/bench/prefill-chunks.ts. */
+export const PREFILL_CHUNK = 256;
 
 /** K/V of positions [0, length) as onnxruntime tensors [1, kvHeads, length, headDim], per layer. */
 export class OrtKvCache implements KvCache {
@@ -60,7 +65,12 @@ export class OnnxBlockModel implements BlockModel {
   /** The graph lists the converter's `logits_keep` as an input (no default): feed it on every pass. */
   private readonly keepRequired: boolean;
 
-  constructor(readonly session: ort.InferenceSession, private readonly arch: Architecture) {
+  constructor(
+    readonly session: ort.InferenceSession,
+    private readonly arch: Architecture,
+    /** 0: a prompt in one pass. */
+    readonly prefillChunk: number = PREFILL_CHUNK,
+  ) {
     this.vocabSize = arch.vocabSize;
     for (let i = 0; i < arch.numLayers; i++) this.presentNames.push(`present.${i}.key`, `present.${i}.value`);
     this.emptyPast = new ort.Tensor('float32', new Float32Array(0), [1, arch.numKvHeads, 0, arch.headDim]);
