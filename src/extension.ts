@@ -1,5 +1,4 @@
 /** Wires DiffCoder's features to one engine client; nothing else lives here. */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { EngineClient } from './client/engineClient';
@@ -26,16 +25,11 @@ export interface DiffCoderApi {
 
 export function activate(context: vscode.ExtensionContext): DiffCoderApi {
   const t0 = Date.now();
-  // A packaged extension ships its platform's onnxruntime in native/node_modules (scripts/package-vsix.mjs).
-  const native = path.join(context.extensionPath, 'native', 'node_modules');
-  const env: Record<string, string> = fs.existsSync(path.join(native, 'onnxruntime-node'))
-    ? { NODE_PATH: [native, process.env.NODE_PATH].filter(Boolean).join(path.delimiter) }
-    : {};
   const workerPath = path.join(context.extensionPath, 'dist', 'worker.js');
-  engine = new EngineClient({ workerPath, env });
+  engine = new EngineClient({ workerPath });
   const status = new StatusBar();
   // A second worker only when edits have their own model (an Instruct package beside a Base one).
-  const host = new EngineHost(engine, context.extensionPath, status, () => new EngineClient({ workerPath, env }));
+  const host = new EngineHost(engine, context.extensionPath, status, () => new EngineClient({ workerPath }));
   const sessions = new DiffSessions();
   const inline = new InlineCompletionFeature(host, status);
   context.subscriptions.push(
@@ -48,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): DiffCoderApi {
     new HoleFeature(host, sessions, status),
     new CodeActionsFeature(),
     registerToggles(status),
-    new ModelManager(context, host, env),
+    new ModelManager(context, host),
   );
   log().info(`DiffCoder ${context.extension.packageJSON.version} activated in ${Date.now() - t0} ms (${process.platform}-${process.arch}, node ${process.version})`);
   void host.load();

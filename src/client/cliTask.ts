@@ -7,6 +7,7 @@
  */
 import { fork } from 'child_process';
 import * as readline from 'readline';
+import { withShippedRuntime } from './shippedRuntime';
 
 export interface CliEvent {
   event: 'progress' | 'log' | 'done';
@@ -19,8 +20,6 @@ export interface CliTaskOptions {
   /** dist/cli.js */
   cliPath: string;
   args: string[];
-  /** Extra environment (NODE_PATH for a packaged extension's native modules). */
-  env?: Record<string, string>;
   onEvent?: (e: CliEvent) => void;
   signal?: AbortSignal;
   killAfterMs?: number;
@@ -39,7 +38,7 @@ export function runCliTask(o: CliTaskOptions): Promise<CliEvent> {
     if (o.signal?.aborted) return reject(new CliTaskCancelled());
     const child = fork(o.cliPath, [...o.args, '--json'], {
       execArgv: [],
-      env: { ...process.env, ...o.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: withShippedRuntime(o.cliPath, { ...process.env, ELECTRON_RUN_AS_NODE: '1' }),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let done: CliEvent | undefined;

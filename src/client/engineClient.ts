@@ -4,8 +4,6 @@
  * alike, so it never imports vscode; the caller says where the worker script is.
  */
 import { fork, type ChildProcess } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import * as readline from 'readline';
 import {
   createMessageConnection,
@@ -38,6 +36,7 @@ import {
   type ProgressNotificationParams,
   type StatsResult,
 } from '../engine/protocol';
+import { withShippedRuntime } from './shippedRuntime';
 import type { Disposable, Engine, EngineState } from './types';
 
 export interface EngineClientOptions {
@@ -47,8 +46,6 @@ export interface EngineClientOptions {
   maxRestartsPerMinute?: number;
   /** First restart delay; doubles with each recent restart. */
   restartDelayMs?: number;
-  /** Extra environment for the worker. */
-  env?: Record<string, string>;
 }
 
 /** Thrown for requests that were in flight when the worker died, or sent after dispose. */
@@ -57,18 +54,6 @@ export class EngineStoppedError extends Error {
     super(message);
     this.name = 'EngineStoppedError';
   }
-}
-
-/**
- * The worker's environment. A packaged extension ships its platform's onnxruntime-node in
- * native/node_modules beside dist/ (scripts/package-vsix.mjs), outside node's search path from dist/.
- */
-function workerEnv(o: EngineClientOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...o.env, ELECTRON_RUN_AS_NODE: '1' };
-  const native = path.join(path.dirname(path.dirname(path.resolve(o.workerPath))), 'native', 'node_modules');
-  const paths = (env.NODE_PATH ?? '').split(path.delimiter).filter(Boolean);
-  if (!paths.includes(native) && fs.existsSync(path.join(native, 'onnxruntime-node'))) env.NODE_PATH = [native, ...paths].join(path.delimiter);
-  return env;
 }
 
 class Listeners<A extends unknown[]> {
@@ -255,7 +240,7 @@ export class EngineClient implements Engine {
     const child = fork(this.options.workerPath, [], {
       // No inherited --inspect / --import flags; ELECTRON_RUN_AS_NODE makes VS Code's Electron a plain node.
       execArgv: [],
-      env: workerEnv(this.options),
+      env: withShippedRuntime(this.options.workerPath, { ...process.env, ELECTRON_RUN_AS_NODE: '1' }),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });

@@ -30,8 +30,6 @@ export class ModelManager implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly host: EngineHost,
-    /** Environment for dist/cli.js child processes (NODE_PATH of a packaged extension's native modules). */
-    private readonly cliEnv: Record<string, string>,
   ) {
     this.disposables.push(
       vscode.commands.registerCommand('diffcoder.switchModel', () => this.switchModel()),
@@ -148,7 +146,7 @@ export class ModelManager implements vscode.Disposable {
     try {
       const r = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `DiffCoder: checking ${path.basename(dir)} (${gib(size)})`, cancellable: true },
-        (_p, token) => runCliTask({ cliPath: this.cliPath(), args: ['check', dir], env: this.cliEnv, signal: abortOn(token) }),
+        (_p, token) => runCliTask({ cliPath: this.cliPath(), args: ['check', dir], signal: abortOn(token) }),
       );
       if (r.ok !== true) {
         log().error(`not a usable model package: ${String(r.message)}`);
@@ -208,7 +206,6 @@ export class ModelManager implements vscode.Disposable {
           return runCliTask({
             cliPath: this.cliPath(),
             args: ['convert', src!, out, ...fmt.args],
-            env: this.cliEnv,
             signal: abortOn(token),
             onEvent: (e) => {
               if (e.event !== 'progress') return;
