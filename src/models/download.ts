@@ -18,6 +18,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { IncomingMessage } from 'http';
+import { commitDir } from '../convert/package/files';
 import { DownloadError } from './downloadError';
 import { MAX_MANIFEST_BYTES, parseManifest, type DownloadManifest, type ManifestFile } from './downloadManifest';
 import { checkUrl, get } from './http';
@@ -412,20 +413,9 @@ function syncDir(dir: string): void {
   }
 }
 
-/** Replaces dest by the staging folder: an earlier package is moved aside first and removed after. */
+/** Replaces dest by the staging folder (as the converter does), then makes the rename durable. */
 function commit(staging: string, dest: string): void {
-  if (fs.existsSync(dest)) {
-    const old = `${path.dirname(dest)}/.${path.basename(dest)}.old-${process.pid}-${Date.now()}`;
-    fs.renameSync(dest, old);
-    try {
-      fs.renameSync(staging, dest);
-    } catch (e) {
-      fs.renameSync(old, dest);
-      throw e;
-    }
-    fs.rmSync(old, { recursive: true, force: true });
-  } else {
-    fs.renameSync(staging, dest);
-  }
+  commitDir(staging, dest);
   syncDir(path.dirname(dest));
 }
+

@@ -86,23 +86,34 @@ test('a connection dropped midway: retried from the byte it broke at (Range), th
   const asks = s.requests.filter((q) => q.path === 'pkg/model.onnx.data');
   assert.equal(asks.length, 3);
   assert.equal(asks[0].range, undefined);
-  assert.equal(asks[1].range, 'bytes=700000-');
-  assert.equal(asks[2].range, 'bytes=1400000-');
-  assert.equal(r.fetchedBytes, TOTAL, 'no byte fetched twice');
-  assert.ok(lines.some((l) => /model\.onnx\.data: .*broke off after byte 700000.*retry 1 of 5/.test(l)), lines.join('\n'));
+  // Each retry continues from what reached the disk: at most the bytes the server sent before the cut
+  // (bytes still in flight when a connection breaks are lost, more of them on a busy machine).
+  const first = rangeStart(asks[1].range);
+  const second = rangeStart(asks[2].range);
+  assert.ok(first > 0 && first <= 700_000, `first resume at ${first}`);
+  assert.ok(second > first && second <= first + 700_000, `second resume at ${second}`);
+  assert.equal(r.fetchedBytes, TOTAL, 'no byte written twice');
+  assert.ok(lines.some((l) => new RegExp(`model\\.onnx\\.data: .*broke off after byte ${first}\\b.*retry 1 of 5`).test(l)), lines.join('\n'));
 });
+
+function rangeStart(range: string | undefined): number {
+  const m = /^bytes=(\d+)-$/.exec(range ?? '');
+  assert.ok(m, `a Range request, got ${range}`);
+  return Number(m[1]);
+}
 
 test('an interrupted download resumes in a later call from the partial file', async () => {
   const { s, dest, opts, lines } = await setup({ drop: { path: 'pkg/model.onnx.data', bytes: 1_234_567, times: 1 } });
-  await rejectsWith(download({ ...opts, retries: 0 }), 'network', /broke off after byte 1234567 .*partial file is kept: download again to resume/);
+  await rejectsWith(download({ ...opts, retries: 0 }), 'network', /broke off after byte \d+ .*partial file is kept: download again to resume/);
   assertNothingInstalled(dest);
-  assert.equal(fs.statSync(path.join(stagingDir(dest), 'model.onnx.data.part')).size, 1_234_567);
+  const kept = fs.statSync(path.join(stagingDir(dest), 'model.onnx.data.part')).size;
+  assert.ok(kept > 0 && kept <= 1_234_567, `partial file of ${kept} bytes`);
   const r = await download(opts);
   assertInstalled(dest);
-  assert.equal(s.requests.filter((q) => q.path === 'pkg/model.onnx.data').at(-1)!.range, 'bytes=1234567-');
-  assert.equal(r.reusedBytes, 1_234_567 + FILES['model.onnx'].length + FILES['extra/notes.txt'].length, 'the finished files (fetched in path order) and the partial one are not fetched again');
+  assert.equal(s.requests.filter((q) => q.path === 'pkg/model.onnx.data').at(-1)!.range, `bytes=${kept}-`);
+  assert.equal(r.reusedBytes, kept + FILES['model.onnx'].length + FILES['extra/notes.txt'].length, 'the finished files (fetched in path order) and the partial one are not fetched again');
   assert.equal(r.fetchedBytes, TOTAL - r.reusedBytes);
-  assert.ok(lines.some((l) => l === 'model.onnx.data: resuming at byte 1234567 of 2000000'), lines.join('\n'));
+  assert.ok(lines.some((l) => l === `model.onnx.data: resuming at byte ${kept} of 2000000`), lines.join('\n'));
 });
 
 test('a server without Range support: the partial file starts over from byte 0', async () => {
@@ -115,7 +126,7 @@ test('a server without Range support: the partial file starts over from byte 0',
   const lines: string[] = [];
   const r = await download({ ...first.opts, manifestUrl: `${s.origin}/pkg/diffcoder.json`, onLog: (l) => lines.push(l) });
   assertInstalled(first.dest);
-  assert.equal(s.requests.find((q) => q.path === 'pkg/model.onnx.data')!.range, 'bytes=500000-');
+  assert.ok(rangeStart(s.requests.find((q) => q.path === 'pkg/model.onnx.data')!.range) > 0, 'it asked to resume');
   assert.ok(lines.some((l) => /model\.onnx\.data: the server does not support ranges \(200, not 206\); starting the file over/.test(l)), lines.join('\n'));
   assert.equal(r.fetchedBytes, FILES['model.onnx.data'].length + FILES['tokenizer.json'].length, 'the files already verified stay; the partial one came whole');
 });

@@ -63,30 +63,14 @@ async function forEachSlab(ctx: EmitContext, ck: Checkpoint, sources: string[], 
   }
 }
 
+type Elements = Float32Array | Uint16Array | Int8Array;
+
 /**
- * Writes a [rows, K] slab (elements of `bytes` each) as columns [col0, col0+rows) of a region laid out
- * [K, N]: one positional write per k.
+ * Writes a [rows, K] slab as columns [col0, col0+rows) of a region laid out [K, N]: one transpose in
+ * memory, then one positional write per k (or one write when the slab is the whole matrix).
  */
-function writeTransposed(store: WeightStore, r: Region, N: number, col0: number, slab: ArrayBufferView, rows: number, K: number, bytes: number): void {
-  const src = new Uint8Array(slab.buffer, slab.byteOffset, rows * K * bytes);
-  const t = new Uint8Array(rows * K * bytes);
-  for (let row = 0; row < rows; row++) {
-    for (let k = 0; k < K; k++) {
-      const s = (row * K + k) * bytes;
-      const d = (k * rows + row) * bytes;
-      for (let b = 0; b < bytes; b++) t[d + b] = src[s + b];
-    }
-  }
-  if (rows === N) {
-    store.write(r, 0, t);
-    return;
-  }
-  for (let k = 0; k < K; k++) store.write(r, (k * N + col0) * bytes, t.subarray(k * rows * bytes, (k + 1) * rows * bytes));
-}
-
-/** Specialised 4-byte transpose (the fp32 case is the big one; avoid the per-byte loop). */
-function writeTransposedF32(store: WeightStore, r: Region, N: number, col0: number, slab: Float32Array, rows: number, K: number): void {
-  const t = new Float32Array(rows * K);
+function writeTransposed(store: WeightStore, r: Region, N: number, col0: number, slab: Elements, rows: number, K: number): void {
+  const t = new (slab.constructor as new (n: number) => Elements)(rows * K);
   for (let row = 0; row < rows; row++) {
     const s = row * K;
     for (let k = 0; k < K; k++) t[k * rows + row] = slab[s + k];
@@ -95,20 +79,8 @@ function writeTransposedF32(store: WeightStore, r: Region, N: number, col0: numb
     store.write(r, 0, bytesOf(t));
     return;
   }
-  for (let k = 0; k < K; k++) store.write(r, (k * N + col0) * 4, bytesOf(t.subarray(k * rows, (k + 1) * rows)));
-}
-
-function writeTransposedU16(store: WeightStore, r: Region, N: number, col0: number, slab: Uint16Array, rows: number, K: number): void {
-  const t = new Uint16Array(rows * K);
-  for (let row = 0; row < rows; row++) {
-    const s = row * K;
-    for (let k = 0; k < K; k++) t[k * rows + row] = slab[s + k];
-  }
-  if (rows === N) {
-    store.write(r, 0, bytesOf(t));
-    return;
-  }
-  for (let k = 0; k < K; k++) store.write(r, (k * N + col0) * 2, bytesOf(t.subarray(k * rows, (k + 1) * rows)));
+  const bytes = t.BYTES_PER_ELEMENT;
+  for (let k = 0; k < K; k++) store.write(r, (k * N + col0) * bytes, bytesOf(t.subarray(k * rows, (k + 1) * rows)));
 }
 
 /**
@@ -126,12 +98,12 @@ export function emitLinear(ctx: EmitContext, x: string, name: string, sources: s
   switch (format) {
     case 'fp32': {
       const W = store.allocate(g.reserve(`${name}.weight`), DataType.FLOAT, [K, N]);
-      job((st) => (w, r0, rows, i) => writeTransposedF32(st, W, N, colStarts[i] + r0, w, rows, K));
+      job((st) => (w, r0, rows, i) => writeTransposed(st, W, N, colStarts[i] + r0, w, rows, K));
       return g.op1('MatMul', [x, W.name], { name, output });
     }
     case 'fp16': {
       const W = store.allocate(g.reserve(`${name}.weight_fp16`), DataType.FLOAT16, [K, N]);
-      job((st) => (w, r0, rows, i) => writeTransposedU16(st, W, N, colStarts[i] + r0, toHalf(w), rows, K));
+      job((st) => (w, r0, rows, i) => writeTransposed(st, W, N, colStarts[i] + r0, toHalf(w), rows, K));
       // onnxruntime folds this Cast into a float32 initializer when the session loads.
       const w32 = g.op1('Cast', [W.name], { name: `${name}.weight`, attrs: { to: attr.int(DataType.FLOAT) } });
       return g.op1('MatMul', [x, w32], { name, output });
@@ -141,7 +113,7 @@ export function emitLinear(ctx: EmitContext, x: string, name: string, sources: s
       const S = store.allocate(g.reserve(`${name}.weight_scale`), DataType.FLOAT, [N]);
       job((st) => (w, r0, rows, i) => {
         const q = quantizeRowsInt8(w, rows, K);
-        writeTransposed(st, B, N, colStarts[i] + r0, q.q, rows, K, 1);
+        writeTransposed(st, B, N, colStarts[i] + r0, q.q, rows, K);
         st.write(S, (colStarts[i] + r0) * 4, bytesOf(q.scales));
       });
       return g.op1('DynamicQuantizeMatMul', [x, B.name, S.name], { name, output, domain: MS_DOMAIN });
