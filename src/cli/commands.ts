@@ -121,10 +121,12 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
   const tasks = readTasks(positionals[0] ?? '', kind);
   const budget = maxTokens(v, kind === 'infill' ? 256 : 1024);
   const dec = decoding(v);
-  await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
+  await withEngine(loadParams(v), v.verbose === true, async ({ engine, model, token }) => {
     const t0 = Date.now();
     let tokens = 0;
     let passes = 0;
+    let decoding = 0; // passes that decode, i.e. without each prompt's prefill
+    const B = model.blockSize;
     const singleLine = v['single-line'] === true;
     for (const [i, t] of tasks.entries()) {
       if (token.isCancellationRequested) break;
@@ -134,11 +136,14 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
           : await engine.edit({ instruction: t.instruction!, code: t.code!, language: typeof v.language === 'string' ? v.language : undefined, maxTokens: budget, decoding: dec }, token);
       tokens += r.tokens;
       passes += r.forwardPasses;
+      decoding += r.forwardPasses - (Math.floor(r.promptTokens / B) * B > r.reusedTokens ? 1 : 0);
       out(JSON.stringify({ task_id: t.task_id, completion: r.text }) + '\n');
       process.stderr.write(`[${i + 1}/${tasks.length}] ${t.task_id}: ${r.tokens} tokens, ${r.forwardPasses} passes, ${Math.round(r.ms)} ms (${r.stoppedBy})\n`);
     }
     const s = (Date.now() - t0) / 1000;
-    // Forward passes include each prompt's prefill, so this is a lower bound on tokens per decoding pass.
-    process.stderr.write(`done: ${tasks.length} tasks, ${tokens} tokens, ${passes} forward passes (${(tokens / Math.max(1, passes)).toFixed(2)} tokens/pass) in ${s.toFixed(1)} s\n`);
+    process.stderr.write(
+      `done: ${tasks.length} tasks, ${tokens} tokens, ${passes} forward passes, ${decoding} decoding passes ` +
+        `(${(tokens / Math.max(1, decoding)).toFixed(2)} tokens per decoding pass) in ${s.toFixed(1)} s\n`,
+    );
   });
 }
