@@ -160,19 +160,30 @@ def corrupt(ids, maskable, mask_id: int, block: int, u_max: float, gen: torch.Ge
 
 
 def diffusion_loss(model, ids, mask_id, block, u_max, weighted, gen, answer=None):
-    """Masked-token cross-entropy over [noisy ; clean] in one pass, no logit shift."""
+    """Masked-token cross-entropy over [noisy blocks ; clean sequence] in one pass, no logit shift.
+
+    Pretraining copies every block; SFT only the blocks that hold answer tokens (masks.noisy_clean).
+    """
     B, L = ids.shape
+    dev = ids.device
     maskable = torch.ones_like(ids, dtype=torch.bool) if answer is None else answer
     noisy, masked, u_tok = corrupt(ids.cpu(), maskable.cpu(), mask_id, block, u_max, gen)
-    noisy, masked, u_tok = noisy.to(ids.device), masked.to(ids.device), u_tok.to(ids.device)
-    x = torch.cat([noisy, ids], dim=1)
-    pos = torch.arange(L, device=ids.device).repeat(2)[None].expand(B, 2 * L)
-    hidden, _ = model(x, pos, noisy_clean(L, block, ids.device), hidden_only=True)
-    h = hidden[:, :L][masked]  # only masked positions go through the head: most of the saving
-    ce = F.cross_entropy(model.lm_head(h).float(), ids[masked], reduction="none")
-    w = (1.0 / u_tok[masked]) if weighted else torch.ones_like(ce)
+    noisy, masked, u_tok = noisy.to(dev), masked.to(dev), u_tok.to(dev)
+    # Which blocks get a noisy copy: those with maskable tokens, in order, padded to the row with most.
+    has = maskable.view(B, L // block, block).any(-1)
+    K = max(1, int(has.sum(-1).max()))
+    sel = torch.sort((~has).int(), dim=1, stable=True).indices[:, :K]  # selected blocks first, in order
+    valid = torch.gather(has, 1, sel).repeat_interleave(block, dim=1)
+    at = (sel[..., None] * block + torch.arange(block, device=dev)).view(B, K * block)  # their positions
+    x = torch.cat([torch.gather(noisy, 1, at), ids], dim=1)
+    pos = torch.cat([at, torch.arange(L, device=dev).expand(B, L)], dim=1)
+    hidden, _ = model(x, pos, noisy_clean(sel, L, block), hidden_only=True)
+    scored = torch.gather(masked, 1, at) & valid  # a padding copy (a row with fewer blocks) scores nothing
+    h = hidden[:, : K * block][scored]  # only masked positions go through the head: most of the saving
+    ce = F.cross_entropy(model.lm_head(h).float(), torch.gather(ids, 1, at)[scored], reduction="none")
+    w = (1.0 / torch.gather(u_tok, 1, at)[scored]) if weighted else torch.ones_like(ce)
     denom = maskable.sum().clamp(min=1)
-    return (w * ce).sum() / denom, int(masked.sum())
+    return (w * ce).sum() / denom, int(scored.sum())
 
 
 # ----------------------------------------------------------------------------- checkpoints

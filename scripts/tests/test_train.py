@@ -39,12 +39,43 @@ class CorruptionTest(unittest.TestCase):
 class MaskLayoutTest(unittest.TestCase):
     def test_noisy_block_sees_itself_and_clean_earlier_blocks_only(self):
         L, B = 8, 4
-        m = noisy_clean(L, B)[0, 0] == 0
+        m = noisy_clean(torch.tensor([[0, 1]]), L, B)[0, 0] == 0
         # noisy token 5 (block 1): noisy 4..7 and clean 0..3
         self.assertEqual(m[5].nonzero().flatten().tolist(), [4, 5, 6, 7, 8, 9, 10, 11])
         # clean token 9 (position 1, block 0): clean block 0 only
         self.assertEqual(m[9].nonzero().flatten().tolist(), [8, 9, 10, 11])
-        self.assertEqual(float(noisy_clean(L, B).min()), MASK_NEG)
+        self.assertEqual(float(noisy_clean(torch.tensor([[0, 1]]), L, B).min()), MASK_NEG)
+
+    def test_only_selected_blocks_get_noisy_copies(self):
+        # 3 blocks of 2; row 0 copies block 2 only, row 1 blocks 0 and 2 (row 0 is padded with block 0)
+        m = noisy_clean(torch.tensor([[2, 0], [0, 2]]), 6, 2) == 0
+        self.assertEqual(m.shape, (2, 1, 10, 10))
+        # row 0, noisy token 0 = position 4 (block 2): its own copy (0,1) and clean blocks 0,1 (keys 4..7)
+        self.assertEqual(m[0, 0, 0].nonzero().flatten().tolist(), [0, 1, 4, 5, 6, 7])
+        # row 1, noisy token 0 = position 0 (block 0): its own copy only
+        self.assertEqual(m[1, 0, 0].nonzero().flatten().tolist(), [0, 1])
+        # clean position 3 (block 1) sees clean blocks 0..1, never a noisy copy
+        self.assertEqual(m[1, 0, 7].nonzero().flatten().tolist(), [4, 5, 6, 7])
+
+    def test_diffusion_loss_scores_only_masked_answer_tokens(self):
+        from diffcoder.model import Config, LlamaForDiffusion
+        torch.manual_seed(0)
+        model = LlamaForDiffusion(Config(vocab_size=64, **train.PRESETS["tiny"]))
+        ids = torch.randint(10, 64, (3, 16))
+        g = torch.Generator().manual_seed(0)
+        full, n_full = train.diffusion_loss(model, ids, 3, 4, 1.0, False, g)
+        self.assertGreaterEqual(n_full, 3 * 4, "every block of every row scores at least one token")
+        answer = torch.zeros(3, 16, dtype=torch.bool)
+        answer[0, 13:] = True  # one block
+        answer[1, 2:9] = True  # three blocks
+        loss, n = train.diffusion_loss(model, ids, 3, 4, 1.0, False, torch.Generator().manual_seed(0), answer)
+        self.assertTrue(1 + 3 <= n <= 7 + 3, n)
+        self.assertTrue(torch.isfinite(loss) and loss > 0)
+        # Same weights, a prompt-only row: the loss is the mean over rows with answers, not diluted by it.
+        none = torch.zeros(3, 16, dtype=torch.bool)
+        none[0, 13:] = True
+        l1, n1 = train.diffusion_loss(model, ids, 3, 4, 1.0, False, torch.Generator().manual_seed(0), none)
+        self.assertTrue(1 <= n1 <= 3)
 
 
 class StagesTest(unittest.TestCase):
