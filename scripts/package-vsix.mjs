@@ -95,9 +95,11 @@ if (complete) {
   }
 }
 cpSync(staged.dir, join(stage, 'native', 'node_modules'), { recursive: true });
-for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md']) if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f));
-// The extension's own user guide when the repository has no README of its own.
-if (!existsSync(join(stage, 'README.md')) && existsSync(join(root, 'src', 'features', 'README.md'))) cpSync(join(root, 'src', 'features', 'README.md'), join(stage, 'README.md'));
+// The user guide is the VSIX's README; the repository's README is for developers (and its relative links
+// to sources would not resolve on a Marketplace page: vsce refuses them).
+const guide = join(root, 'src', 'features', 'README.md');
+if (existsSync(guide)) cpSync(guide, join(stage, 'README.md'));
+for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md']) if (!existsSync(join(stage, f)) && existsSync(join(root, f))) cpSync(join(root, f), join(stage, f));
 if (!existsSync(join(stage, 'README.md'))) writeFileSync(join(stage, 'README.md'), `# ${pkg.displayName}\n\n${pkg.description}\n`);
 if (!existsSync(join(stage, 'LICENSE'))) writeFileSync(join(stage, 'LICENSE'), 'MIT License\n\nCopyright (c) DiffCoder authors\n');
 // The staging folder holds only what ships; the repository's .vscodeignore is for packing the repo itself.
