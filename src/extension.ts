@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): DiffCoderApi {
     new EditFeature(context, host, sessions, status),
     new HoleFeature(host, sessions, status),
     new CodeActionsFeature(),
-    registerToggles(status),
+    registerToggles(status, host),
     new ModelManager(context, host),
   );
   log().info(`DiffCoder ${context.extension.packageJSON.version} activated in ${Date.now() - t0} ms (${process.platform}-${process.arch}, node ${process.version})`);

@@ -112,7 +112,18 @@ export interface StatsResult {
   rssBytes: number;
   heapUsedBytes: number;
   model?: ModelInfo;
+  /** Requests of every kind received since the worker started. */
   requests: number;
+  /**
+   * Generation requests (complete, fill, edit) received and not yet answered, running or queued behind
+   * the one that runs, and the most at once since the worker started. A client that waits for each
+   * request to settle before it sends the next (the editor's completions) keeps the most at 1.
+   */
+  inFlight: number;
+  maxInFlight: number;
+  /** Of those, the ones whose sampler is running now, and the most at once (the queue runs one at a time). */
+  running: number;
+  maxRunning: number;
 }
 
 export interface BlockNotificationParams {

@@ -30,6 +30,7 @@ export function serveWorker(connection: MessageConnection): void {
   let model: LoadedModel | undefined;
   let requests = 0;
   let nextId = 0;
+  const load = { inFlight: 0, maxInFlight: 0, running: 0, maxRunning: 0 };
 
   const log = (level: LogNotificationParams['level'], message: string) => {
     connection.sendNotification(LogNotification, { level, message }).catch(() => undefined);
@@ -92,16 +93,26 @@ export function serveWorker(connection: MessageConnection): void {
     kind: 'complete' | 'fill' | 'edit',
     run: (lm: LoadedModel, p: P, hooks: tasks.TaskHooks) => Promise<R>,
   ) =>
-    guarded<P, R>(method, (p, token) => {
+    guarded<P, R>(method, async (p, token) => {
       params(p);
       const requestId = typeof p.requestId === 'string' ? p.requestId : `${kind}-${++nextId}`;
-      return queue.run(kind, requestId, token, (jobToken) => {
-        const lm = needModel();
-        const onBlock = p.stream
-          ? (text: string, tokens: number) => connection.sendNotification(BlockNotification, { requestId, text, tokens }).catch(() => undefined)
-          : undefined;
-        return run(lm, p, { token: jobToken, onBlock });
-      });
+      load.maxInFlight = Math.max(load.maxInFlight, ++load.inFlight);
+      try {
+        return await queue.run(kind, requestId, token, async (jobToken) => {
+          const lm = needModel();
+          const onBlock = p.stream
+            ? (text: string, tokens: number) => connection.sendNotification(BlockNotification, { requestId, text, tokens }).catch(() => undefined)
+            : undefined;
+          load.maxRunning = Math.max(load.maxRunning, ++load.running);
+          try {
+            return await run(lm, p, { token: jobToken, onBlock });
+          } finally {
+            load.running--;
+          }
+        });
+      } finally {
+        load.inFlight--;
+      }
     });
 
   connection.onRequest(CompleteRequest, generation('complete', 'complete', tasks.complete));
@@ -112,7 +123,7 @@ export function serveWorker(connection: MessageConnection): void {
     StatsRequest,
     guarded('stats', async () => {
       const mem = process.memoryUsage();
-      return { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, model: model?.info, requests };
+      return { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, model: model?.info, requests, ...load };
     }),
   );
 

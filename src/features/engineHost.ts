@@ -148,6 +148,26 @@ export class EngineHost implements vscode.Disposable {
     return this.load(r);
   }
 
+  /**
+   * Writes each running worker's own counters to the log (Show Log does this, so a shared log has them;
+   * the e2e suite reads the line to check that typing never had two inferences in flight).
+   */
+  async logWorkerStats(): Promise<void> {
+    for (const slot of [this.infill, this.editSlot]) {
+      if (!slot || slot.engine.state === 'stopped') continue; // asking would start a worker
+      const name = slot.role === 'edit' ? 'edit worker' : 'worker';
+      try {
+        const s = await slot.engine.stats();
+        log().info(
+          `${name} stats: ${Math.round(s.rssBytes / 2 ** 20)} MiB resident, ${s.requests} requests; generation requests ` +
+            `in flight ${s.inFlight} (at most ${s.maxInFlight} at once), running ${s.running} (at most ${s.maxRunning} at once)`,
+        );
+      } catch (e) {
+        log().warn(`${name} stats: ${errorMessage(e)}`);
+      }
+    }
+  }
+
   private edits(): Slot {
     if (!this.editSlot) {
       if (!this.makeEngine) throw new Error('no second engine for a separate edit model');

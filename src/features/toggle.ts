@@ -1,10 +1,11 @@
 /** Enable/disable commands (globally and per language), the status bar menu and "Show log". */
 import * as vscode from 'vscode';
 import { isEnabledFor, SECTION } from './config';
+import type { EngineHost } from './engineHost';
 import { log } from './log';
 import type { StatusBar } from './statusBar';
 
-export function registerToggles(status: StatusBar): vscode.Disposable {
+export function registerToggles(status: StatusBar, host: EngineHost): vscode.Disposable {
   const refresh = () => {
     const lang = vscode.window.activeTextEditor?.document.languageId;
     const globallyOn = vscode.workspace.getConfiguration(SECTION).get<boolean>('enable', true);
@@ -28,6 +29,10 @@ export function registerToggles(status: StatusBar): vscode.Disposable {
     log().info(`completions ${disabled ? 'enabled' : 'disabled'} for ${lang}`);
     void vscode.window.setStatusBarMessage(`DiffCoder ${disabled ? 'enabled' : 'disabled'} for ${lang}`, 3000);
   };
+  const showLog = () => {
+    log().show();
+    void host.logWorkerStats();
+  };
   const menu = async () => {
     const lang = vscode.window.activeTextEditor?.document.languageId;
     const on = vscode.workspace.getConfiguration(SECTION).get<boolean>('enable', true);
@@ -37,7 +42,7 @@ export function registerToggles(status: StatusBar): vscode.Disposable {
       { label: '$(edit) Edit selection with an instruction…', run: () => vscode.commands.executeCommand('diffcoder.editSelection') },
       { label: '$(pass) Fill all holes in this file', run: () => vscode.commands.executeCommand('diffcoder.fillHoles') },
       { label: '$(arrow-swap) Switch model…', run: () => vscode.commands.executeCommand('diffcoder.switchModel') },
-      { label: '$(output) Show log', run: () => log().show() },
+      { label: '$(output) Show log', run: showLog },
       { label: '$(gear) Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:diffcoder.diffcoder') },
     ];
     const picked = await vscode.window.showQuickPick(items, { title: 'DiffCoder' });
@@ -48,7 +53,7 @@ export function registerToggles(status: StatusBar): vscode.Disposable {
     vscode.commands.registerCommand('diffcoder.toggle', toggleGlobal),
     vscode.commands.registerCommand('diffcoder.toggleLanguage', toggleLanguage),
     vscode.commands.registerCommand('diffcoder.showMenu', menu),
-    vscode.commands.registerCommand('diffcoder.showLog', () => log().show()),
+    vscode.commands.registerCommand('diffcoder.showLog', showLog),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SECTION)) refresh();
     }),

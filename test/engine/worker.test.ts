@@ -132,6 +132,22 @@ test('cancellation: a token cancels between passes; a new completion supersedes 
   assert.equal((await comp).tokens, 4);
 });
 
+test('stats count generation requests in flight and running, and the most at once', async () => {
+  const idle = await engine.stats();
+  assert.equal(idle.inFlight, 0);
+  assert.equal(idle.running, 0);
+  assert.ok(idle.maxRunning === 1 && idle.maxInFlight >= 2, 'the tests above overlapped requests; one ran at a time');
+  // an edit running and a completion queued behind it (the worker reads its messages in order)
+  const edit = engine.edit({ instruction: 'x', code: 'y = 1\n', maxTokens: 256 });
+  const comp = engine.complete({ prefix: 'z', suffix: '', maxTokens: 4 });
+  const busy = await engine.stats();
+  assert.deepEqual([busy.inFlight, busy.running], [2, 1]);
+  await Promise.all([edit, comp]);
+  const after = await engine.stats();
+  assert.deepEqual([after.inFlight, after.running, after.maxRunning], [0, 0, 1]);
+  assert.ok(after.requests >= busy.requests + 1);
+});
+
 test('a killed worker: requests in flight reject, it restarts, reloads the model, and answers', async () => {
   const states: EngineState[] = [];
   const sub = engine.onStateChange((s) => states.push(s));
