@@ -7,6 +7,14 @@
  * Reject leaves the text exactly as it was, and nothing the user wrote changes before they accept.
  * All edits of one proposal share one undo step. If the user edits the region meanwhile, the proposal
  * is withdrawn (its green lines removed where untouched) and never applied over their text.
+ * A save while the proposal is pending writes only the user's text: the green lines are taken out
+ * before the save (onWillSaveTextDocument's waitUntil) and put back right after it (onDidSave), so the
+ * file on disk never holds unaccepted text and the proposal stays on screen to accept or reject. (VS Code
+ * puts undo stops around a save's edits, so Ctrl+Z after Accept then returns to the text as saved.)
+ * (Withdrawing on save instead would cost a Ctrl+S the proposal, and end every preview of a file auto-saved
+ * after a delay within the delay.) With
+ * files.autoSave = afterDelay the put-back would make the document dirty and be saved again after each
+ * delay, so DiffSessions shows those proposals side by side instead.
  *
  * Side-by-side style: the document is not touched until Accept; a diff editor shows it against a
  * virtual document with the proposal. Accept checks that the region still holds the original text.
@@ -36,6 +44,13 @@ const addedDecoration = vscode.window.createTextEditorDecorationType({
   overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
   overviewRulerLane: vscode.OverviewRulerLane.Left,
 });
+/**
+ * Longest a save may keep the green lines out: onDidSave ends it, but a save that fails sends nothing.
+ * VS Code gives save participants up to files.participants.timeout (60 s by default) before it writes,
+ * and it reads the text to write when it starts writing, so the lines never come back before that.
+ */
+const SAVE_WAIT_MS = 60_000;
+
 const pendingDecoration = vscode.window.createTextEditorDecorationType({
   isWholeLine: true,
   backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
@@ -54,6 +69,8 @@ export class DiffSession {
   private ended: SessionEnd | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private firstEdit = true;
+  /** A save took the green lines out and they are not back yet (a second save then finds them out). */
+  private hiddenForSave = false;
   private readonly eol: string;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly endedEmitter = new vscode.EventEmitter<SessionEnd>();
@@ -74,7 +91,12 @@ export class DiffSession {
   ) {
     this.eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
     this.shown = original.map((text) => ({ text, kind: 'same' as const }));
-    this.disposables.push(vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)));
+    this.disposables.push(
+      vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)),
+      vscode.workspace.onWillSaveTextDocument((e) => {
+        if (e.document === this.document && this.style === 'inline' && !this.ended && !this.hiddenForSave) e.waitUntil(this.hideForSave());
+      }),
+    );
   }
 
   static start(document: vscode.TextDocument, startLine: number, endLine: number, style: DiffStyle, title: string, proposals: ProposalDocuments): DiffSession {
@@ -168,6 +190,47 @@ export class DiffSession {
       this.states = this.states.map((s) => (s === 'pending' ? state : s));
       await this.settle();
     });
+  }
+
+  /**
+   * A save is about to write the document: take the pending green lines out (accepted hunks stay: they
+   * are the user's text now) and resolve; put them back once the document is saved. The queue holds
+   * streamed updates and decisions until then. If the user changed the region meanwhile, the lines stay
+   * out and the change handler's withdrawal follows.
+   */
+  private hideForSave(): Promise<void> {
+    this.hiddenForSave = true;
+    let hidden!: () => void;
+    const out = new Promise<void>((resolve) => (hidden = resolve));
+    let onSaved: vscode.Disposable | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const saved = new Promise<void>((resolve) => {
+      onSaved = vscode.workspace.onDidSaveTextDocument((d) => d === this.document && resolve());
+      timer = setTimeout(resolve, SAVE_WAIT_MS);
+    });
+    void this.enqueue(async () => {
+      try {
+        const full = this.shown;
+        const kept = full.filter((l) => l.kind !== 'added');
+        if (this.ended || kept.length === full.length || !this.regionMatches(full.map((l) => l.text))) return;
+        await this.replaceRegion(full.map((l) => l.text), kept.map((l) => l.text), false);
+        this.shown = kept; // what the document holds while the save runs
+        this.decorate();
+        hidden();
+        await saved;
+        if (this.ended || !this.regionMatches(kept.map((l) => l.text))) return;
+        await this.replaceRegion(kept.map((l) => l.text), full.map((l) => l.text), false);
+        this.shown = full;
+        this.decorate();
+        log().info(`${this.title}: saved without its ${full.length - kept.length} proposed line(s), shown again`);
+      } finally {
+        onSaved?.dispose();
+        clearTimeout(timer);
+        this.hiddenForSave = false;
+        hidden();
+      }
+    });
+    return out;
   }
 
   /** Renders the decided hunks; ends the session when none is pending. */

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { DIFF_CONTEXT_KEY, DiffSession, PROPOSAL_READY_KEY, PROPOSAL_SCHEME, ProposalDocuments } from './diffSession';
-import { editSettings } from './config';
+import { editSettings, type DiffStyle } from './config';
 import { log } from './log';
 
 export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable {
@@ -13,6 +13,7 @@ export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable 
   private readonly lensEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.lensEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private toldSideBySide = false;
 
   constructor() {
     this.disposables.push(
@@ -30,7 +31,7 @@ export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable 
   async start(document: vscode.TextDocument, startLine: number, endLine: number, title: string): Promise<DiffSession> {
     const existing = this.sessions.get(document.uri.toString());
     if (existing && !existing.isEnded) await existing.cancel();
-    const session = DiffSession.start(document, startLine, endLine, editSettings().diffStyle, title, this.proposals);
+    const session = DiffSession.start(document, startLine, endLine, this.styleFor(document), title, this.proposals);
     const key = document.uri.toString();
     this.sessions.set(key, session);
     session.onChange(() => {
@@ -54,6 +55,24 @@ export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable 
       log().info(`side-by-side proposal opened: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)).join(' | ')}`);
     }
     return session;
+  }
+
+  /**
+   * The configured style, except that an inline proposal in a file saved automatically after a delay
+   * opens side by side. An inline proposal is text in the document: a save takes it out and puts it back
+   * (DiffSession), and putting it back makes the document dirty, so auto save after a delay would write
+   * the file once per delay for as long as the proposal is shown (measured in code-server at the default
+   * 1000 ms: 9 writes in 10 s, each the user's own text). Side by side, the document is not touched until Accept.
+   */
+  private styleFor(document: vscode.TextDocument): DiffStyle {
+    const style = editSettings().diffStyle;
+    if (style !== 'inline' || vscode.workspace.getConfiguration('files', document.uri).get<string>('autoSave') !== 'afterDelay') return style;
+    log().info('files.autoSave is afterDelay: the proposal opens side by side (inside the file it would be saved again after every delay)');
+    if (!this.toldSideBySide) {
+      this.toldSideBySide = true;
+      void vscode.window.setStatusBarMessage('DiffCoder: proposal side by side, because files.autoSave is afterDelay', 8000);
+    }
+    return 'side-by-side';
   }
 
   /**

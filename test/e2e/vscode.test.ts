@@ -2,9 +2,10 @@
  * End-to-end in a real VS Code (code-server + headless Chromium), with DiffCoder installed from its
  * packaged VSIX and the real bundled model (or, until it exists, the tiny random fixture package):
  * ghost text in Python and TypeScript accepted with Tab and saved; an instructed edit shown as a diff,
- * accepted (file changes) and rejected (file byte-identical); a code action on a diagnostic; the device in
- * the status bar; and 20 s of continuous typing with never more than one inference in flight, read from
- * the worker's own counters and from the log.
+ * accepted (file changes) and rejected (file byte-identical); a save while a proposal is shown writes only
+ * the user's text (with auto save after a delay the proposal opens side by side); a code action on a
+ * diagnostic; the device in the status bar; and 20 s of continuous typing with never more than one
+ * inference in flight, read from the worker's own counters and from the log.
  * Screenshots of each step go to test-results/e2e/.
  */
 import { after, before, describe, test } from 'node:test';
@@ -22,6 +23,8 @@ const FILES: Record<string, string> = {
   'ghost.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n\n',
   'edit_accept.py': 'def total(items):\n    t = 0\n    for i in items:\n        t = t + i\n    return t\n',
   'edit_reject.py': 'def mean(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s / len(xs)\n',
+  'save_pending.py': 'def largest(xs):\n    best = xs[0]\n    for x in xs:\n        if x > best:\n            best = x\n    return best\n',
+  'autosave.py': 'def count(xs, y):\n    n = 0\n    for x in xs:\n        if x == y:\n            n += 1\n    return n\n',
   'broken.ts': 'const count: number = "three";\nexport default count;\n',
   'typing.py': '# typing test\n',
   'conflict.py': 'def scale(xs, k):\n    out = []\n    for x in xs:\n        out.append(x * k)\n    return out\n',
@@ -229,6 +232,32 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     assert.ok(fs.readFileSync(file).equals(before), 'byte-identical after Reject');
   });
 
+  test('Ctrl+S while a proposal is shown saves only the user\'s text; the proposal stays and Accept works', async () => {
+    const file = path.join(vs.workspace, 'save_pending.py');
+    const before = fs.readFileSync(file);
+    await openFile(vs.page, 'save_pending.py');
+    await selectLines(1, 6);
+    await editWith('Add a docstring');
+    await codeLens('Accept All'); // the proposal is complete, its green lines in the document
+    await shot(vs.page, '09a-save-pending-before');
+    const logText = () => fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8');
+    const hidden = (logText().match(/saved without its \d+ proposed line/g) ?? []).length;
+    await save();
+    await waitFor(() => (logText().match(/saved without its \d+ proposed line/g) ?? []).length > hidden, 15_000, 'the proposal shown again after the save');
+    assert.ok(fs.readFileSync(file).equals(before), 'the file on disk is byte-identical to the original');
+    await shot(vs.page, '09b-save-pending-after');
+    const accept = await codeLens('Accept All');
+    await accept.click();
+    await vs.page.waitForTimeout(800);
+    await save();
+    assert.notEqual(fs.readFileSync(file, 'utf8'), before.toString(), 'Accept after the save applied the proposal');
+    // One undo step takes the accepted edit back to the text as it was saved.
+    await vs.page.keyboard.press('Control+Z');
+    await vs.page.waitForTimeout(500);
+    await save();
+    assert.ok(fs.readFileSync(file).equals(before), 'a single Ctrl+Z after Accept restores the saved text');
+  });
+
   test('typing inside the region while the proposal streams withdraws it and keeps the typed text', async () => {
     const before = read('conflict.py');
     await openFile(vs.page, 'conflict.py');
@@ -305,6 +334,36 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       await vs.page.waitForTimeout(600);
       await flipStyle('inline');
       await vs.page.keyboard.press('Escape');
+    }
+  });
+
+  test('with files.autoSave afterDelay a proposal opens side by side, and the file is never written with it', async () => {
+    const file = path.join(vs.workspace, 'autosave.py');
+    const before = fs.readFileSync(file);
+    const settings = path.join(vs.workspace, '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify({ 'files.autoSave': 'afterDelay', 'files.autoSaveDelay': 500 }));
+    const writes: string[] = [];
+    const watcher = fs.watch(vs.workspace, (_e, name) => name === 'autosave.py' && writes.push(name));
+    try {
+      await vs.page.waitForTimeout(1500); // the workspace setting is picked up
+      await openFile(vs.page, 'autosave.py');
+      await selectLines(1, 6);
+      await editWith('Simplify');
+      await vs.page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
+      const accept = vs.page.locator('.editor-actions .action-label[aria-label*="Accept Proposal"]').first();
+      await accept.waitFor({ timeout: 120_000 });
+      await vs.page.waitForTimeout(3000); // six auto save delays with the proposal shown
+      await shot(vs.page, '11a-autosave-side-by-side');
+      assert.deepEqual(writes, [], 'the file was not written while the proposal was shown');
+      assert.ok(fs.readFileSync(file).equals(before));
+      await vs.page.mouse.move(10, 10);
+      await accept.click();
+      await waitFor(() => fs.readFileSync(file, 'utf8') !== before.toString(), 10_000, 'Accept auto-saved');
+    } finally {
+      watcher.close();
+      fs.rmSync(path.dirname(settings), { recursive: true, force: true });
+      await vs.page.waitForTimeout(1500);
     }
   });
 
