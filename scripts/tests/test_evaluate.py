@@ -1,0 +1,72 @@
+"""Held-out evaluation and the model card, on a tiny random model (what they compute, not how well)."""
+import json
+import os
+import sys
+import tempfile
+import unittest
+
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import evaluate  # noqa: E402
+import model_card  # noqa: E402
+import train  # noqa: E402
+from diffcoder.model import Config, LlamaForDiffusion  # noqa: E402
+
+TOKENIZER = os.path.join(os.path.dirname(__file__), "..", "..", "media", "models", "diffcoder-small", "tokenizer.json")
+
+
+class EvaluateTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp()
+        torch.manual_seed(0)
+        model = LlamaForDiffusion(Config(vocab_size=16384, **train.PRESETS["tiny"]))
+        cls.ckpt = os.path.join(cls.tmp, "ckpt")
+        train.export(model, model.config, cls.ckpt, TOKENIZER, {"stages": []})
+        cls.tasks = os.path.join(cls.tmp, "infill-single.ids.jsonl")
+        with open(cls.tasks, "w") as f:
+            for i in range(3):
+                f.write(json.dumps({"task_id": f"t{i}", "lang": "python", "prompt": [0, 5, 300 + i, 301, 4, 302, 303, 6],
+                                    "target": [400 + i, 401]}) + "\n")
+
+    def run_eval(self, *extra):
+        out = os.path.join(self.tmp, "out.jsonl")
+        res = evaluate.main(["--ckpt", self.ckpt, "--tasks", self.tasks, "--tokenizer", TOKENIZER, "--device", "cpu",
+                             "--max-new", "8", "--out", out, *extra])
+        return res, [json.loads(x) for x in open(out)]
+
+    def test_each_decoding_reports_exact_match_and_tokens_per_pass(self):
+        for extra in (["--decode", "threshold"], ["--decode", "fixed"], ["--mode", "ar"]):
+            res, lines = self.run_eval(*extra)
+            r = res[0]
+            self.assertEqual(r["n"], 3)
+            self.assertTrue(0 <= r["exact_match"] <= 100)
+            self.assertEqual(set(r["by_lang"]), {"python"})
+            self.assertEqual(lines[-1]["exact_match"], r["exact_match"], "the summary line is appended to --out")
+        self.assertEqual(self.run_eval("--decode", "fixed")[0][0]["tokens_per_forward"] <= 1.0, True,
+                         "one token per pass at most in the fixed schedule with steps = block size")
+
+    def test_normalize_ignores_trailing_whitespace_only(self):
+        self.assertEqual(evaluate.normalize("a  \nb\t\n\n"), "a\nb")
+        self.assertNotEqual(evaluate.normalize(" a"), evaluate.normalize("a"))
+
+
+class ModelCardTest(unittest.TestCase):
+    def test_card_carries_the_numbers(self):
+        m = {"name": "diffcoder-small", "version": "0.1.0", "description": "d", "blockSize": 4,
+             "architecture": {"hiddenSize": 256, "numLayers": 8, "numHeads": 4, "numKvHeads": 2, "headDim": 64,
+                              "intermediateSize": 768, "ropeTheta": 10000, "vocabSize": 16384},
+             "weights": {"dtype": "int8"}, "files": {"model.onnx": {"bytes": 15 << 20, "sha256": "x"}},
+             "provenance": {"stages": [{"stage": "ar", "steps": 10, "tokens": 2e6, "seconds": 600, "final_val_loss": 4.2, "device": "cpu"}]},
+             "evaluation": {"threshold": 0.9, "heldout": {"infill-single": {
+                 "threshold": {"n": 300, "exact_match": 20.0, "tokens_per_pass": 2.5, "edit_similarity": 0.5},
+                 "fixed": {"n": 300, "exact_match": 21.0}}}}}
+        card = model_card.render_card(m)
+        self.assertIn("| ar | 10 | 2.0M | 10 min | 4.2 | cpu |", card)
+        self.assertIn("| infill-single | 300 | 20.0 | 21.0 | -1.0 | 2.5 | 0.5 |", card)
+        self.assertIn("package 15.0 MB", card)
+
+
+if __name__ == "__main__":
+    unittest.main()
