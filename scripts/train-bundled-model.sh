@@ -15,7 +15,8 @@ AR_MIN=${AR_MIN:-60}; CPT_MIN=${CPT_MIN:-60}; SFT_MIN=${SFT_MIN:-40}
 PRESET=${PRESET:-small}
 CKPT=build/checkpoints/$PRESET; PKG=build/packages/diffcoder-$PRESET; SHIP=media/models/diffcoder-small
 TOK=$SHIP/tokenizer.json
-EVAL_LIMIT=${EVAL_LIMIT:-300}
+EVAL_LIMIT=${EVAL_LIMIT:-300}      # tasks per set through the product
+PT_EVAL_LIMIT=${PT_EVAL_LIMIT:-150} # tasks per set for each training stage in PyTorch (slower)
 resume() { [ "${RESUME:-0}" = 1 ] && [ -f "$1/ckpt.pt" ] && echo --resume; }
 stage() { # name, then train.py arguments
   local name=$1; shift
@@ -33,7 +34,7 @@ stage sft --stage sft --init "$RUNS/cpt" --seq-len 1024 --batch 4 --lr 5e-4 --lr
 echo "evaluate every stage on the held-out tasks (PyTorch)"
 RES=$RUNS/eval.jsonl; rm -f "$RES"
 INFILL=("$EVAL/infill-single.ids.jsonl" "$EVAL/infill-multi.ids.jsonl")
-EV=(--tokenizer "$TOK" --limit "$EVAL_LIMIT" --out "$RES")
+EV=(--tokenizer "$TOK" --limit "$PT_EVAL_LIMIT" --out "$RES")
 $PY scripts/evaluate.py --ckpt "$RUNS/ar" --mode ar --tasks "${INFILL[@]}" "${EV[@]}"
 $PY scripts/evaluate.py --ckpt "$RUNS/cpt" --decode threshold --tasks "${INFILL[@]}" "${EV[@]}"
 for d in threshold fixed; do
