@@ -1,9 +1,11 @@
 """Evaluates a model package through the product and records the numbers where users find them.
 
 For each held-out set (single-line infill, multi-line infill, instruction edits) and each decoding mode
-(the package's threshold decoding, and one token per forward pass), runs `diffcoder eval` on the package
-(the worker, the int8 ONNX graph, the TypeScript sampler: exactly what the editor runs) and scores it with
-scripts/data/score.py. Then writes `evaluation` and `provenance` into the package's diffcoder.json
+(one token per forward pass, and threshold decoding at each of --thresholds), runs `diffcoder eval` on the
+package (the worker, the int8 ONNX graph, the TypeScript sampler: exactly what the editor runs) and scores
+it with scripts/data/score.py. The package's default threshold becomes the most parallel one (most tokens
+per pass) that loses less than --max-loss exact-match points against one token per pass on every set; if
+none does, the most careful one. Then writes `evaluation` and `provenance` into the package's diffcoder.json
 (diffcoder.json is not among its own checksummed files) and renders MODEL_CARD.md beside it, with the
 PyTorch evaluations of every training stage from RUNS/eval.jsonl (scripts/evaluate.py).
 
@@ -29,9 +31,10 @@ from data.score import read_jsonl, score, summarize  # noqa: E402
 SETS = [("infill-single", "infill", True), ("infill-multi", "infill", False), ("edit", "edit", False)]
 
 
-def run_eval(package: str, tasks: str, kind: str, single: bool, mode: str, block: int) -> tuple[list, dict]:
+def run_eval(package: str, tasks: str, kind: str, single: bool, mode: str, block: int,
+             extra: list) -> tuple[list, dict]:
     args = ["node", os.path.join(ROOT, "dist", "cli.js"), "eval", tasks, "--task", kind, "--model", package,
-            "--mode", mode, "--providers", "cpu"]
+            "--mode", mode, "--providers", "cpu", *extra]
     if mode == "fixed":
         args += ["--steps", str(block)]  # one token per forward pass
     if single:
@@ -46,30 +49,51 @@ def run_eval(package: str, tasks: str, kind: str, single: bool, mode: str, block
     return completions, {"tokens": tokens, "passes": passes, "seconds": round(time.time() - t0, 1)}
 
 
+def choose_threshold(sweep: dict, max_loss: float) -> tuple[float, bool]:
+    """sweep: {threshold: {set: {"exact_match", "tokens_per_pass", "loss"}}} -> (threshold, meets the bar).
+
+    The most tokens per pass (mean over sets) among thresholds whose EM loss against one token per pass is
+    under max_loss on every set; otherwise the threshold with the smallest worst-set loss."""
+    def mean_tpp(t):
+        return sum(r["tokens_per_pass"] for r in sweep[t].values()) / len(sweep[t])
+
+    def worst(t):
+        return max(r["loss"] for r in sweep[t].values())
+    good = [t for t in sweep if worst(t) < max_loss]
+    if good:
+        return max(good, key=mean_tpp), True
+    return min(sweep, key=lambda t: (worst(t), -t)), False
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--package", required=True)
     ap.add_argument("--runs", required=True, help="training run folders (summary.json, provenance.json, eval.jsonl)")
     ap.add_argument("--eval", required=True, help="held-out task folder (scripts/data/build.ts --eval-out)")
     ap.add_argument("--limit", type=int, default=300)
+    ap.add_argument("--thresholds", default="0.9,0.7,0.5", help="threshold values to sweep (comma-separated)")
+    ap.add_argument("--max-loss", type=float, default=2.0, help="exact-match points a threshold may lose")
     ap.add_argument("--card-only", action="store_true", help="re-render MODEL_CARD.md from diffcoder.json")
     a = ap.parse_args(argv)
     manifest_path = os.path.join(a.package, "diffcoder.json")
     manifest = json.load(open(manifest_path))
     if not a.card_only:
         block = manifest["blockSize"]
-        results = {}
+        thresholds = [float(x) for x in a.thresholds.split(",") if x.strip()]
+        runs = {}  # set -> {"fixed" | threshold: result}
         with tempfile.TemporaryDirectory() as tmp:
             for name, kind, single in SETS:
                 tasks = read_jsonl(os.path.join(a.eval, f"{name}.jsonl"))[: a.limit]
                 path = os.path.join(tmp, f"{name}.jsonl")
                 with open(path, "w") as f:
                     f.writelines(json.dumps(t) + "\n" for t in tasks)
-                for mode in ("threshold", "fixed"):
-                    completions, stats = run_eval(a.package, path, kind, single, mode, block)
+                for setting in ["fixed", *thresholds]:
+                    mode = "fixed" if setting == "fixed" else "threshold"
+                    extra = [] if setting == "fixed" else ["--threshold", str(setting)]
+                    completions, stats = run_eval(a.package, path, kind, single, mode, block, extra)
                     s = summarize(score(tasks, completions))
                     overall = s["all"]["all"]
-                    results.setdefault(name, {})[mode] = {
+                    runs.setdefault(name, {})[setting] = {
                         "n": len(tasks),
                         "exact_match": round(100 * overall["exact_match"], 2),
                         "edit_similarity": overall["edit_similarity"],
@@ -77,13 +101,21 @@ def main(argv=None):
                         "seconds": stats["seconds"],
                         "by_lang": {k: round(100 * v["exact_match"], 1) for k, v in s.get("lang", {}).items()},
                     }
-                    print(name, mode, json.dumps(results[name][mode])[:300], flush=True)
+                    print(name, setting, json.dumps(runs[name][setting])[:300], flush=True)
+        sweep = {t: {name: {**r[t], "loss": round(r["fixed"]["exact_match"] - r[t]["exact_match"], 2)}
+                     for name, r in runs.items()} for t in thresholds}
+        chosen, meets = choose_threshold(sweep, a.max_loss)
+        manifest["decoding"]["threshold"] = chosen
+        results = {name: {"threshold": r[chosen], "fixed": r["fixed"]} for name, r in runs.items()}
         stages = json.load(open(os.path.join(a.runs, "sft", "provenance.json")))
         pytorch = [json.loads(x) for x in open(os.path.join(a.runs, "eval.jsonl"))] if os.path.exists(
             os.path.join(a.runs, "eval.jsonl")) else []
         manifest["evaluation"] = {
             "heldout": results,
-            "threshold": manifest["decoding"]["threshold"],
+            "threshold": chosen,
+            "threshold_sweep": {str(t): v for t, v in sweep.items()},
+            "threshold_rule": f"most tokens/pass with EM loss < {a.max_loss:g} points on every set vs one token per pass",
+            "meets_rule": meets,
             "stages_pytorch": pytorch,
             "measured_with": "scripts/model_card.py (diffcoder eval on this package, CPU)",
         }
@@ -147,6 +179,20 @@ def render_card(m: dict) -> str:
             d = None if t.get("exact_match") is None or f1.get("exact_match") is None else t["exact_match"] - f1["exact_match"]
             lines.append(f"| {name} | {t.get('n')} | {pct(t.get('exact_match'))} | {pct(f1.get('exact_match'))} | "
                          f"{pct(d)} | {t.get('tokens_per_pass')} | {t.get('edit_similarity')} |")
+        lines.append("")
+    sweep = ev.get("threshold_sweep") or {}
+    if sweep:
+        lines += [
+            f"Threshold sweep (the default is chosen by rule: {ev.get('threshold_rule')}; "
+            f"{'met' if ev.get('meets_rule') else 'no threshold met it, so the most careful one is the default'}):",
+            "",
+            "| threshold | " + " | ".join(f"{n} EM (Δ) / tokens per pass" for n in held) + " |",
+            "|---|" + "---|" * len(held),
+        ]
+        for t, sets in sweep.items():
+            cells = [f"{sets[n]['exact_match']:.1f} ({-sets[n]['loss']:+.1f}) / {sets[n]['tokens_per_pass']}"
+                     for n in held if n in sets]
+            lines.append(f"| {t} | " + " | ".join(cells) + " |")
         lines.append("")
     stages = ev.get("stages_pytorch") or []
     if stages:

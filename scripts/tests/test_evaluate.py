@@ -67,6 +67,16 @@ class ModelCardTest(unittest.TestCase):
         self.assertIn("| infill-single | 300 | 20.0 | 21.0 | -1.0 | 2.5 | 0.5 |", card)
         self.assertIn("package 15.0 MB", card)
 
+    def test_threshold_choice_is_the_most_parallel_within_the_loss_bar(self):
+        def r(em_loss, tpp):
+            return {"exact_match": 20 - em_loss, "tokens_per_pass": tpp, "loss": em_loss}
+        sweep = {0.9: {"a": r(0.0, 1.5), "b": r(0.5, 1.4)},
+                 0.7: {"a": r(1.0, 2.4), "b": r(1.9, 2.2)},
+                 0.5: {"a": r(0.5, 3.1), "b": r(2.0, 2.9)}}  # 2.0 points on b is not under 2
+        self.assertEqual(model_card.choose_threshold(sweep, 2.0), (0.7, True))
+        self.assertEqual(model_card.choose_threshold(sweep, 2.5), (0.5, True))
+        self.assertEqual(model_card.choose_threshold(sweep, 0.4), (0.9, False), "none passes: the smallest worst loss")
+
 
 if __name__ == "__main__":
     unittest.main()
