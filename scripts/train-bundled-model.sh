@@ -17,6 +17,7 @@ CKPT=build/checkpoints/$PRESET; PKG=build/packages/diffcoder-$PRESET; SHIP=media
 TOK=$SHIP/tokenizer.json
 EVAL_LIMIT=${EVAL_LIMIT:-300}      # tasks per set through the product
 PT_EVAL_LIMIT=${PT_EVAL_LIMIT:-150} # tasks per set for each training stage in PyTorch (slower)
+THRESHOLDS=${THRESHOLDS:-0.9,0.7,0.5} # swept through the product; the package keeps the best within the EM bar
 resume() { [ "${RESUME:-0}" = 1 ] && [ -f "$1/ckpt.pt" ] && echo --resume; }
 stage() { # name, then train.py arguments
   local name=$1; shift
@@ -43,6 +44,6 @@ done
 
 echo "package (int8) and evaluate it through the product"
 node dist/cli.js convert "$CKPT" "$PKG" --weights int8
-$PY scripts/model_card.py --package "$PKG" --runs "$RUNS" --eval "$EVAL" --limit "$EVAL_LIMIT"
+$PY scripts/model_card.py --package "$PKG" --runs "$RUNS" --eval "$EVAL" --limit "$EVAL_LIMIT" --thresholds "$THRESHOLDS"
 mkdir -p "$SHIP" && cp "$PKG"/* "$SHIP"/
 echo "shipped: $(du -sh "$SHIP" | cut -f1) in $SHIP"
