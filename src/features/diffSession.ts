@@ -145,6 +145,7 @@ export class DiffSession {
     this.hunks = computeHunks(this.original, lines, { partial });
     this.states = this.hunks.map(() => 'pending');
     return this.enqueue(async () => {
+      if (this.ended) return; // withdrawn while this update waited in the queue
       await this.render();
       if (!partial && this.hunks.length === 0) await this.end('empty');
     });
@@ -213,13 +214,13 @@ export class DiffSession {
         const full = this.shown;
         const kept = full.filter((l) => l.kind !== 'added');
         if (this.ended || kept.length === full.length || !this.regionMatches(full.map((l) => l.text))) return;
-        await this.replaceRegion(full.map((l) => l.text), kept.map((l) => l.text), false);
+        if (!(await this.replaceRegion(full.map((l) => l.text), kept.map((l) => l.text), false))) return;
         this.shown = kept; // what the document holds while the save runs
         this.decorate();
         hidden();
         await saved;
         if (this.ended || !this.regionMatches(kept.map((l) => l.text))) return;
-        await this.replaceRegion(kept.map((l) => l.text), full.map((l) => l.text), false);
+        if (!(await this.replaceRegion(kept.map((l) => l.text), full.map((l) => l.text), false))) return;
         this.shown = full;
         this.decorate();
         log().info(`${this.title}: saved without its ${full.length - kept.length} proposed line(s), shown again`);
@@ -246,7 +247,7 @@ export class DiffSession {
           await this.end('conflict');
           return;
         }
-        await this.replaceRegion(this.original, taken, true);
+        if (!(await this.replaceRegion(this.original, taken, true))) return;
       }
     }
     if (done) await this.end(this.states.includes('accepted') ? 'accepted' : 'rejected');
@@ -290,16 +291,20 @@ export class DiffSession {
       await this.conflict();
       return;
     }
-    await this.replaceRegion(from, next.map((l) => l.text), final);
+    if (!(await this.replaceRegion(from, next.map((l) => l.text), final))) return;
     this.shown = next;
     this.decorate();
     this.changeEmitter.fire();
   }
 
-  /** Edits the region from `from` to `to` touching only the lines that differ. */
-  private async replaceRegion(from: string[], to: string[], final: boolean): Promise<void> {
+  /**
+   * Edits the region from `from` to `to` touching only the lines that differ. False when the editor
+   * refused the edit: the user changed the document meanwhile (the edit carries the version it was made
+   * for), so the proposal is withdrawn next.
+   */
+  private async replaceRegion(from: string[], to: string[], final: boolean): Promise<boolean> {
     const ops = lineOps(from, to);
-    if (ops.length === 0 && !final) return;
+    if (ops.length === 0 && !final) return true;
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.document);
     const doc = this.document;
     const apply = (b: { replace(r: vscode.Range, t: string): void }) => {
@@ -329,11 +334,23 @@ export class DiffSession {
         apply({ replace: (r, t) => we.replace(doc.uri, r, t) });
         ok = await vscode.workspace.applyEdit(we);
       }
-      if (!ok) throw new Error('the editor refused the edit');
+      if (!ok) {
+        log().info(`${this.title}: the document changed while DiffCoder was writing it`);
+        void this.enqueue(() => this.conflict());
+        return false;
+      }
       this.firstEdit = false;
     } finally {
       this.applying--;
     }
+    // onDocumentChange ignores every change while our edit is in flight, the user's keystrokes among them:
+    // if the region is not what we wrote, the user changed it meanwhile, so withdraw (next in the queue,
+    // once the caller has recorded what it showed).
+    if (!this.regionMatches(to)) {
+      log().info(`${this.title}: the region changed while DiffCoder was writing it`);
+      void this.enqueue(() => this.conflict());
+    }
+    return true;
   }
 
   private documentLines(): string[] {
@@ -415,8 +432,10 @@ export class DiffSession {
     this.cancelGeneration();
     this.streaming = false;
     let leftLines = 0;
-    if (this.style === 'inline' && this.shown.some((l) => l.kind === 'added')) {
-      // Remove our green lines where they are still exactly as we put them.
+    // Remove our green lines where they are still exactly as we put them. The user may still be typing:
+    // a workspace edit made for an older version of the document is refused, so look again and retry.
+    for (let attempt = 0; attempt < 20 && this.style === 'inline' && this.shown.some((l) => l.kind === 'added'); attempt++) {
+      leftLines = 0;
       const deletions: vscode.Range[] = [];
       this.shown.forEach((l, i) => {
         if (l.kind !== 'added') return;
@@ -429,16 +448,16 @@ export class DiffSession {
           deletions.push(this.document.lineAt(line).rangeIncludingLineBreak);
         } else leftLines++;
       });
-      if (deletions.length) {
-        const we = new vscode.WorkspaceEdit();
-        for (const r of deletions) we.delete(this.document.uri, r);
-        this.applying++;
-        try {
-          await vscode.workspace.applyEdit(we);
-        } finally {
-          this.applying--;
-        }
+      if (deletions.length === 0) break;
+      const we = new vscode.WorkspaceEdit();
+      for (const r of deletions) we.delete(this.document.uri, r);
+      this.applying++;
+      try {
+        if (await vscode.workspace.applyEdit(we)) break;
+      } finally {
+        this.applying--;
       }
+      await new Promise((r) => setTimeout(r, 50));
     }
     void vscode.window.showWarningMessage(
       `DiffCoder: the code changed while the proposal was shown, so it was not applied.` +
