@@ -343,11 +343,22 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     const settings = path.join(vs.workspace, '.vscode', 'settings.json');
     fs.mkdirSync(path.dirname(settings), { recursive: true });
     fs.writeFileSync(settings, JSON.stringify({ 'files.autoSave': 'afterDelay', 'files.autoSaveDelay': 500 }));
+    // Wait until auto save is really on (a fixed pause was not always enough under load): a typed
+    // character reaches the disk by itself, and its undo does too.
+    await openFile(vs.page, 'autosave.py');
+    await vs.page.keyboard.press('Control+End');
+    await waitFor(async () => {
+      await vs.page.keyboard.type('#');
+      await vs.page.waitForTimeout(1500);
+      const saved = !fs.readFileSync(file).equals(before);
+      if (!saved) await vs.page.keyboard.press('Backspace');
+      return saved;
+    }, 60_000, 'files.autoSave afterDelay in effect');
+    await vs.page.keyboard.press('Backspace');
+    await waitFor(() => fs.readFileSync(file).equals(before), 15_000, 'the auto-saved probe character taken back');
     const writes: string[] = [];
     const watcher = fs.watch(vs.workspace, (_e, name) => name === 'autosave.py' && writes.push(name));
     try {
-      await vs.page.waitForTimeout(1500); // the workspace setting is picked up
-      await openFile(vs.page, 'autosave.py');
       await selectLines(1, 6);
       await editWith('Simplify');
       await vs.page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
