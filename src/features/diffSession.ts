@@ -324,9 +324,9 @@ export class DiffSession {
         }
       }
     };
+    let ok = false;
     this.applying++;
     try {
-      let ok: boolean;
       if (editor) {
         ok = await editor.edit(apply, { undoStopBefore: this.firstEdit, undoStopAfter: final });
       } else {
@@ -334,23 +334,18 @@ export class DiffSession {
         apply({ replace: (r, t) => we.replace(doc.uri, r, t) });
         ok = await vscode.workspace.applyEdit(we);
       }
-      if (!ok) {
-        log().info(`${this.title}: the document changed while DiffCoder was writing it`);
-        void this.enqueue(() => this.conflict());
-        return false;
-      }
-      this.firstEdit = false;
+      if (ok) this.firstEdit = false;
     } finally {
       this.applying--;
     }
     // onDocumentChange ignores every change while our edit is in flight, the user's keystrokes among them:
-    // if the region is not what we wrote, the user changed it meanwhile, so withdraw (next in the queue,
-    // once the caller has recorded what it showed).
-    if (!this.regionMatches(to)) {
-      log().info(`${this.title}: the region changed while DiffCoder was writing it`);
+    // a refused edit, or a region that is not what we wrote, means the user changed it meanwhile, so
+    // withdraw (next in the queue, once the caller has recorded what the document shows).
+    if (!ok || !this.regionMatches(to)) {
+      log().info(`${this.title}: the document changed while DiffCoder was writing it`);
       void this.enqueue(() => this.conflict());
     }
-    return true;
+    return ok;
   }
 
   private documentLines(): string[] {
@@ -433,9 +428,10 @@ export class DiffSession {
     this.streaming = false;
     let leftLines = 0;
     // Remove our green lines where they are still exactly as we put them. The user may still be typing:
-    // a workspace edit made for an older version of the document is refused, so look again and retry.
+    // a workspace edit made for an older version of the document is refused, so look again and retry;
+    // lines still there after the last try are counted as left in place.
     for (let attempt = 0; attempt < 20 && this.style === 'inline' && this.shown.some((l) => l.kind === 'added'); attempt++) {
-      leftLines = 0;
+      leftLines = this.shown.filter((l) => l.kind === 'added').length;
       const deletions: vscode.Range[] = [];
       this.shown.forEach((l, i) => {
         if (l.kind !== 'added') return;
@@ -446,14 +442,17 @@ export class DiffSession {
         }
         if (line >= 0 && line < this.document.lineCount && this.document.lineAt(line).text === l.text) {
           deletions.push(this.document.lineAt(line).rangeIncludingLineBreak);
-        } else leftLines++;
+        }
       });
       if (deletions.length === 0) break;
       const we = new vscode.WorkspaceEdit();
       for (const r of deletions) we.delete(this.document.uri, r);
       this.applying++;
       try {
-        if (await vscode.workspace.applyEdit(we)) break;
+        if (await vscode.workspace.applyEdit(we)) {
+          leftLines -= deletions.length;
+          break;
+        }
       } finally {
         this.applying--;
       }
@@ -461,7 +460,7 @@ export class DiffSession {
     }
     void vscode.window.showWarningMessage(
       `DiffCoder: the code changed while the proposal was shown, so it was not applied.` +
-        (leftLines ? ` ${leftLines} proposed line(s) you edited were left in place.` : ''),
+        (leftLines ? ` ${leftLines} proposed line(s) could not be taken out (you edited them, or the editor kept refusing): they are still in the file.` : ''),
     );
     await this.end('conflict');
   }
