@@ -86,6 +86,8 @@ def main(argv=None):
     p.add_argument("--preset", default="small")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     p.add_argument("--out", help="append a JSON summary line here")
+    p.add_argument("--seconds", type=float, default=float("inf"),
+                   help="time budget, shared evenly by the task sets: a set stops early and reports the tasks it did")
     a = p.parse_args(argv)
     if a.device == "cpu":
         torch.set_num_threads(2)
@@ -104,7 +106,11 @@ def main(argv=None):
         sampler.stop_ids = stop
         hits, toks, passes, t0 = 0, 0, 0, time.time()
         by_lang: dict[str, list[int]] = {}
+        done = 0
         for t in tasks:
+            if time.time() - t0 > a.seconds / len(a.tasks):
+                break
+            done += 1
             if a.mode == "ar":
                 out, n = ar_generate(model, t["prompt"], a.max_new, stop, a.device)
                 n -= 1  # the prompt's prefill
@@ -121,10 +127,10 @@ def main(argv=None):
             toks += len(out)
             passes += n
             by_lang.setdefault(t.get("lang", "?"), []).append(ok)
-        res = {"ckpt": a.ckpt, "tasks": os.path.basename(path), "n": len(tasks), "mode": a.mode,
+        res = {"ckpt": a.ckpt, "tasks": os.path.basename(path), "n": done, "mode": a.mode,
                "decode": a.decode if a.mode == "diffusion" else "greedy",
                "threshold": a.threshold if a.mode == "diffusion" and a.decode == "threshold" else None,
-               "exact_match": round(100 * hits / max(1, len(tasks)), 2),
+               "exact_match": round(100 * hits / max(1, done), 2),
                "tokens_per_forward": round(toks / max(1, passes), 3), "seconds": round(time.time() - t0, 1),
                "by_lang": {k: round(100 * sum(v) / len(v), 1) for k, v in sorted(by_lang.items())}}
         print(json.dumps(res), flush=True)

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Packs what a GPU training session needs into .gpu/ (gitignored), for the device tool's `carry`:
-# the token streams and the pre-tokenized evaluation tasks, xz-compressed. Optionally a checkpoint
-# to continue from (exported bf16 shards) as .gpu/init/.
-#   bash scripts/gpu/pack.sh [INIT_CHECKPOINT_DIR]        (DATA=build/data EVAL=build/eval by default)
+# an evenly spread share of the token streams (scripts/gpu/take_share.py; the tool carries 64 MiB with
+# the working tree, ~17 MB of which is the repository) and the pre-tokenized evaluation tasks,
+# xz-compressed. Optionally a checkpoint to continue from (exported bf16 shards) as .gpu/init/.
+#   bash scripts/gpu/pack.sh [INIT_CHECKPOINT_DIR]
+# Environment: DATA=build/data EVAL=build/eval PRETRAIN_MB=116 SFT_MB=40 (MB of uint16 tokens kept).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DATA=${DATA:-build/data}; EVAL=${EVAL:-build/eval}
 rm -rf .gpu && mkdir -p .gpu/stage/data .gpu/stage/eval
-for f in pretrain.u16 val.u16 sft.u16 sft.loss.u8 meta.json; do ln -s "$PWD/$DATA/$f" .gpu/stage/data/$f; done
+python3 scripts/gpu/take_share.py "$DATA" .gpu/stage/data --pretrain-mb "${PRETRAIN_MB:-116}" --sft-mb "${SFT_MB:-40}"
 for f in "$EVAL"/*.ids.jsonl; do ln -s "$PWD/$f" .gpu/stage/eval/; done
-tar -chf - -C .gpu/stage data eval | xz -T2 -6 > .gpu/data.tar.xz
+tar -chf - -C .gpu/stage data eval | xz -T2 -9 > .gpu/data.tar.xz
 rm -rf .gpu/stage
 if [ "${1:-}" != "" ]; then cp -r "$1" .gpu/init; fi
 du -sh .gpu/*
+tree=$(git ls-files -z | xargs -0 du -cb | tail -1 | cut -f1)
+echo "carried in all: $(( ($(du -cb .gpu | tail -1 | cut -f1) + tree) / 1048576 )) MiB of 64 (repository files $(( tree / 1048576 )) MiB)"
