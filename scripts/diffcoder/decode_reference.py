@@ -5,7 +5,7 @@ JSON request per stdin line, one JSON result per stdout line, so one Python star
 
   request: {"prompt": [ids], "max_new_tokens": 32, "mode": "threshold"|"fixed", "threshold": 0.9,
             "steps_per_block": 4, "temperature": 0, "seed": 0, "stop_ids": [ids]}   (all but prompt optional)
-  result:  {"tokens": [ids], "forward_passes": n, "stopped_by": "eos"|"stop"|"budget", "ms": wall ms}
+  result:  {"tokens": [ids], "forward_passes": n, "stopped_by": "eos"|"stop"|"repetition"|"budget", "ms": wall ms}
 
 Special tokens come from the model package's diffcoder.json and tokenizer.json, as the engine reads
 them: the mask and every special token but EOS are never emitted.

@@ -13,7 +13,7 @@ Per request:
   denoising pass: one call over [finished block ; next masked block], block-causal, keeping only the
   finished block's K/V.
 Stops: EOS in generated text (cut there), a stop token (single-line mode: a token holding a newline;
-kept), or the token budget. A block stops early once everything before a committed stop is
+kept), a loop (the tail one period repeated verbatim; cut to one copy, see loop_cut), or the token budget. A block stops early once everything before a committed stop is
 committed, since later positions cannot change the answer.
 Never emits the mask token or any other special token but EOS.
 """
@@ -41,8 +41,36 @@ class DecodeOptions:
 class DecodeResult:
     tokens: list[int]
     forward_passes: int
-    stopped_by: str  # "eos" | "stop" | "budget"
+    stopped_by: str  # "eos" | "stop" | "repetition" | "budget"
     blocks: list[list[int]] = field(default_factory=list)
+
+
+# The loop rule of src/engine/repetition.ts (the reasons are there); golden cases in
+# test/fixtures/repetition-cases.json, tested on both sides.
+LOOP_MIN_COVER, LOOP_MIN_REPEATS, LOOP_MAX_PERIOD = 48, 3, 128
+
+
+def loop_cut(tokens: list[int]) -> int:
+    """How many of `tokens` to keep when their tail loops (the shortest period wins), or -1."""
+    n = len(tokens)
+    for p in range(1, min(LOOP_MAX_PERIOD, n // LOOP_MIN_REPEATS) + 1):
+        r = 0  # trailing tokens equal to the token one period earlier
+        while r < n - p and tokens[n - 1 - r] == tokens[n - 1 - r - p]:
+            r += 1
+        if r + p >= max(LOOP_MIN_COVER, LOOP_MIN_REPEATS * p):
+            return n - r
+    return -1
+
+
+def trim_blocks(blocks: list[list[int]], keep: int) -> list[list[int]]:
+    """The committed blocks cut so that together they hold the first `keep` generated tokens."""
+    out, left = [], keep
+    for b in blocks:
+        if left <= 0:
+            break
+        out.append(b[:left])
+        left -= len(b)
+    return out
 
 
 def transfer_schedule(masked: int, steps: int) -> list[int]:
@@ -136,6 +164,10 @@ class ReferenceSampler:
                 return self._finish(x, P, opt, passes, why, blocks)
             x = x[:start] + block
             blocks.append(block[max(0, P - start):])
+            keep = loop_cut(x[P:])
+            if keep >= 0:
+                blocks = trim_blocks(blocks, keep)
+                return self._finish(x[: P + keep], P, opt, passes, "repetition", blocks)
             if len(x) - P >= opt.max_new_tokens:
                 return self._finish(x, P, opt, passes, "budget", blocks)
             # Commit this block and take the next block's first denoising pass in the same call.

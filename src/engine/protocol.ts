@@ -86,8 +86,9 @@ export interface EditParams {
 /**
  * Why the answer ended. 'cancelled': the request was cancelled or superseded by a newer completion; it
  * resolves (it does not reject) with what was committed so far. 'context': the model's maxPositions.
+ * 'repetition': the answer's tail repeated itself verbatim and was cut to one copy (engine/repetition.ts).
  */
-export type StopReason = 'eos' | 'stop' | 'budget' | 'cancelled' | 'context';
+export type StopReason = 'eos' | 'stop' | 'budget' | 'cancelled' | 'context' | 'repetition';
 
 export interface GenerateResult {
   text: string;

@@ -16,6 +16,7 @@
  */
 import type { CancellationToken } from 'vscode-jsonrpc';
 import type { DecodeMode, StopReason } from './protocol';
+import { loopCut } from './repetition';
 
 /** The model's K/V for positions [0, length). Opaque to the sampler. */
 export interface KvCache {
@@ -232,15 +233,16 @@ export async function generate(
   if (reused > 0) past = cache!.kv!.truncate(reused);
 
   const cancelled = () => hooks.token?.isCancellationRequested === true;
+  let cut = Infinity; // new tokens kept when the answer loops (./repetition.ts); x itself stays whole for the cache
   const finish = (why: StopReason): DecodeResult => {
-    let out = x.slice(P);
+    let out = x.slice(P, P + cut);
     if (out.length > opt.maxNewTokens) {
       out = out.slice(0, opt.maxNewTokens);
       why = 'budget';
     }
     return { tokens: out, forwardPasses: passes, stoppedBy: why, promptTokens: P, reusedTokens: reused };
   };
-  const committed = () => hooks.onBlock?.(x.slice(P, P + opt.maxNewTokens));
+  const committed = () => hooks.onBlock?.(x.slice(P, P + Math.min(cut, opt.maxNewTokens)));
 
   try {
     if (start > reused) {
@@ -299,6 +301,12 @@ export async function generate(
         return finish(stopAt.why);
       }
       x = x.slice(0, start).concat(block);
+      const loop = loopCut(x.slice(P));
+      if (loop >= 0) {
+        cut = loop;
+        committed();
+        return finish('repetition');
+      }
       committed();
       if (x.length - P >= opt.maxNewTokens) return finish('budget');
       if (start + 2 * B > maxPositions) return finish('context');

@@ -158,6 +158,9 @@ export class EditFeature implements vscode.Disposable {
       if (result.stoppedBy === 'cancelled' || session.isEnded) return;
       await session.update(result.text, false);
       if (session.isEnded) void vscode.window.setStatusBarMessage('DiffCoder: no changes proposed', 4000);
+      else if (result.stoppedBy === 'repetition') {
+        void vscode.window.setStatusBarMessage('DiffCoder: the model started repeating itself, so the proposal ends there; review it before accepting', 8000);
+      }
     } catch (e) {
       await draining;
       if (session.isEnded || cts.token.isCancellationRequested) return;
