@@ -13,7 +13,9 @@ import { ErrorCodes } from './engine/protocol';
 const USAGE = `usage: diffcoder <command> [options]
 
 commands:
-  complete FILE --at LINE:COL [--single-line]   complete the code at the cursor (1-based line and column)
+  complete FILE --at LINE:COL [--single-line] [--raw]
+                                                complete the code at the cursor (1-based line and column), as
+                                                the editor shows it (--raw: the model's answer unfiltered)
   fill FILE [--write]                           fill hole markers: a line holding only <FILL>, # FILL or
                                                 // FILL, or /*FILL*/ or <FILL> inside a line
   edit FILE --lines A-B --instruction TEXT      rewrite lines A..B as instructed; prints the new code

@@ -1,6 +1,8 @@
 /** `diffcoder complete | fill | edit | eval` (convert, download and check: ./models.ts). */
 import * as fs from 'fs';
+import { filterContextAt, postProcess } from '../completion/filters';
 import { findHoles } from '../completion/holes';
+import { guessIndentUnit } from '../completion/indentUnit';
 import type { GenerateResult } from '../engine/protocol';
 import { withEngine } from './engine';
 import { decoding, languageOf, loadParams, maxTokens, parse, readSource, UsageError } from './options';
@@ -28,15 +30,27 @@ export function offsetAt(text: string, at: string): number {
   return offset + col - 1;
 }
 
+/**
+ * Prints what the editor would show at the cursor: the model's answer through the same post-processing
+ * filters as inline completions (src/completion/filters). --raw prints the model's answer as it came.
+ */
 export async function complete(argv: string[], out: Out = stdout): Promise<void> {
-  const { values: v, positionals } = parse(argv, { at: { type: 'string' }, 'single-line': { type: 'boolean' } });
+  const { values: v, positionals } = parse(argv, { at: { type: 'string' }, 'single-line': { type: 'boolean' }, raw: { type: 'boolean' } });
   const text = readSource(positionals[0], 'FILE: diffcoder complete FILE --at LINE:COL');
   if (typeof v.at !== 'string') throw new UsageError('missing --at LINE:COL (the cursor position, 1-based)');
   const offset = offsetAt(text, v.at);
-  const params = { prefix: text.slice(0, offset), suffix: text.slice(offset), maxTokens: maxTokens(v, 64), singleLine: v['single-line'] === true, decoding: decoding(v) };
+  const singleLine = v['single-line'] === true;
+  const params = { prefix: text.slice(0, offset), suffix: text.slice(offset), maxTokens: maxTokens(v, 64), singleLine, decoding: decoding(v) };
   await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
     const r = await engine.complete(params, token);
-    out(v.json ? JSON.stringify(summary(r)) + '\n' : r.text + (r.text.endsWith('\n') ? '' : '\n'));
+    const { candidate, droppedBy } = postProcess(r.text, filterContextAt(text, offset, { multiline: !singleLine, ...guessIndentUnit(text) }));
+    if (v.json) {
+      out(JSON.stringify({ ...summary(r), text: candidate?.text ?? '', raw: r.text, ...(droppedBy ? { droppedBy } : {}) }) + '\n');
+      return;
+    }
+    const shown = v.raw ? r.text : candidate?.text ?? '';
+    if (!v.raw && droppedBy) process.stderr.write(`note: no suggestion: the editor's ${droppedBy} filter drops the model's answer (--raw prints it)\n`);
+    out(shown + (shown.endsWith('\n') ? '' : '\n'));
   });
 }
 

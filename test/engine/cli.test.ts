@@ -29,15 +29,28 @@ const json = (r: { code: number | null; out: string; err: string }) => {
 };
 
 test('complete --at prints the answer; --json gives the numbers', () => {
-  const plain = cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8', '--mode', 'fixed', '--steps', '2']);
+  const plain = cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8', '--mode', 'fixed', '--steps', '2', '--raw']);
   assert.equal(plain.code, 0, plain.err);
   assert.ok(plain.out.length > 0);
   const r = json(cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8', '--json', '--threads', '1', '--mode', 'fixed', '--steps', '2']));
-  assert.deepEqual(Object.keys(r).sort(), ['device', 'forwardPasses', 'ms', 'promptTokens', 'reusedTokens', 'stoppedBy', 'text', 'tokens']);
+  for (const k of ['device', 'forwardPasses', 'ms', 'promptTokens', 'raw', 'reusedTokens', 'stoppedBy', 'text', 'tokens']) assert.ok(k in r, k);
   assert.equal(r.tokens, 8);
   assert.equal(r.device, 'cpu');
-  assert.equal(plain.out, r.text + '\n', 'same answer either way (greedy)');
+  assert.equal(plain.out, r.raw + (r.raw.endsWith('\n') ? '' : '\n'), 'same answer either way (greedy)');
   assert.ok(r.forwardPasses <= 1 + 2 * 3 + 1);
+});
+
+test('complete prints what the editor would show: the bundled model\'s answer through the inline filters', () => {
+  // On the real bundled model, at an empty method body: the raw answer runs on past the method (it is a
+  // small model); what is printed stops where the block ends, as the ghost text would.
+  const file = path.join(REPO, 'examples', 'inventory.py');
+  const r = json(cli(['complete', file, '--at', '21:9', '--json']));
+  assert.ok(r.raw.length > 0);
+  assert.ok(r.raw.startsWith(r.text.trimEnd()), `the shown text is a prefix of the raw answer:\n${r.text}\n---\n${r.raw}`);
+  const lines = r.text.split('\n').slice(1).filter((l: string) => l.trim());
+  assert.ok(lines.every((l: string) => l.startsWith('        ')), `no shown line leaves the method body:\n${r.text}`);
+  const plain = cli(['complete', file, '--at', '21:9']);
+  assert.equal(plain.out, r.text + (r.text.endsWith('\n') ? '' : '\n'));
 });
 
 test('fill replaces every marker', () => {
