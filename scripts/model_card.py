@@ -74,9 +74,14 @@ def main(argv=None):
     ap.add_argument("--thresholds", default="0.9,0.7,0.5", help="threshold values to sweep (comma-separated)")
     ap.add_argument("--max-loss", type=float, default=2.0, help="exact-match points a threshold may lose")
     ap.add_argument("--card-only", action="store_true", help="re-render MODEL_CARD.md from diffcoder.json")
+    ap.add_argument("--previous", help="the diffcoder.json of the model this one replaces: its numbers are kept "
+                                       "under history, so the card says what the new training changed")
+    ap.add_argument("--how", help="one paragraph for the card: how this copy was trained (commands, sessions)")
     a = ap.parse_args(argv)
     manifest_path = os.path.join(a.package, "diffcoder.json")
     manifest = json.load(open(manifest_path))
+    if a.how:
+        manifest.setdefault("provenance", {})["how"] = a.how
     if not a.card_only:
         block = manifest["blockSize"]
         thresholds = [float(x) for x in a.thresholds.split(",") if x.strip()]
@@ -115,19 +120,54 @@ def main(argv=None):
             "threshold": chosen,
             "threshold_sweep": {str(t): v for t, v in sweep.items()},
             "threshold_rule": f"most tokens/pass with EM loss < {a.max_loss:g} points on every set vs one token per pass",
+            "max_loss": a.max_loss,
             "meets_rule": meets,
             "stages_pytorch": pytorch,
             "measured_with": "scripts/model_card.py (diffcoder eval on this package, CPU)",
         }
         prov = manifest.get("provenance") or {}
         prov.update(stages)
-        prov["hardware"] = f"{platform.machine()} CPU, {os.cpu_count()} cores (training and evaluation)"
+        devices = sorted({str(s.get("device", "?")) for s in stages.get("stages", [])})
+        prov["hardware"] = (f"trained on {', '.join(devices)}; evaluated on {platform.machine()} CPU, "
+                            f"{os.cpu_count()} cores")
         prov["data"] = "build/corpus from Debian/npm sources (scripts/corpus), build/data (scripts/data)"
+        share_path = os.path.join(a.runs, "data-meta.json")  # written by scripts/gpu/train-on-gpu.sh
+        share = json.load(open(share_path)).get("share") if os.path.exists(share_path) else None
+        if share:
+            prov["data"] += (f"; the GPU session carried an evenly spread share (scripts/gpu/take_share.py): "
+                             f"{share['pretrainTokens'] / 1e6:.1f}M of {share['pretrainOf'] / 1e6:.1f}M pretraining "
+                             f"tokens, {share['sftRows']} of {share['sftRowsOf']} SFT rows")
         manifest["provenance"] = prov
+        if a.previous:
+            manifest["history"] = previous_versions(json.load(open(a.previous)))
+    if not a.card_only or a.how:
         with open(manifest_path, "w") as f:
             json.dump(manifest, f, indent=2)
     with open(os.path.join(a.package, "MODEL_CARD.md"), "w") as f:
         f.write(render_card(manifest))
+
+
+def previous_versions(old: dict) -> list:
+    """The replaced model's summary (and its own history): how it was trained and what it scored."""
+    ev = old.get("evaluation") or {}
+    prov = old.get("provenance") or {}
+    entry = {
+        "tokens": sum(s.get("tokens", 0) for s in prov.get("stages", [])),
+        "hardware": prov.get("hardware"),
+        "stages": [f"{s['stage']} {s['tokens'] / 1e6:.1f}M tokens, {minutes(s['seconds'])} min, {s.get('device')}"
+                   for s in prov.get("stages", [])],
+        "threshold": ev.get("threshold"),
+        "heldout": {name: {"exact_match": r.get("threshold", {}).get("exact_match"),
+                           "exact_match_one_per_pass": r.get("fixed", {}).get("exact_match"),
+                           "tokens_per_pass": r.get("threshold", {}).get("tokens_per_pass"),
+                           "n": r.get("threshold", {}).get("n")}
+                    for name, r in (ev.get("heldout") or {}).items()},
+    }
+    return [entry] + list(old.get("history") or [])
+
+
+def minutes(seconds: float) -> str:
+    return f"{seconds / 60:.1f}" if seconds < 600 else f"{seconds / 60:.0f}"
 
 
 def pct(x):
@@ -152,7 +192,8 @@ def render_card(m: dict) -> str:
         f"(com.microsoft.DynamicQuantizeMatMul); package {size_mb:.1f} MB.",
         "",
         "## Training",
-        "Stable-DiffCoder's recipe at small scale (scripts/train.py, scripts/train-bundled-model.sh): AR "
+        "Stable-DiffCoder's recipe at small scale (scripts/train.py; on a CPU scripts/train-bundled-model.sh, "
+        "on a GPU machine scripts/gpu/pack.sh then scripts/gpu/train-on-gpu.sh): AR "
         "pretraining, then block-diffusion continual pretraining (block 4, corruption warmup of the mask-rate "
         "cap with the ELBO weight dropped, block-wise clipped noise schedule), then SFT on fill-in-the-middle and "
         "instruction edits with 1–4 trailing EOS.",
@@ -161,9 +202,11 @@ def render_card(m: dict) -> str:
         "|---|---|---|---|---|---|",
     ]
     for s in prov.get("stages", []):
-        lines.append(f"| {s['stage']} | {s['steps']} | {s['tokens'] / 1e6:.1f}M | {s['seconds'] / 60:.0f} min | "
+        lines.append(f"| {s['stage']} | {s['steps']} | {s['tokens'] / 1e6:.1f}M | {minutes(s['seconds'])} min | "
                      f"{s.get('final_val_loss')} | {s.get('device')} |")
     lines += ["", f"Hardware: {prov.get('hardware', '?')}. Data: {prov.get('data', '?')}.", ""]
+    if prov.get("how"):
+        lines += [prov["how"], ""]
     held = ev.get("heldout") or {}
     if held:
         lines += [
@@ -194,6 +237,14 @@ def render_card(m: dict) -> str:
                      for n in held if n in sets]
             lines.append(f"| {t} | " + " | ".join(cells) + " |")
         lines.append("")
+        chosen = sweep.get(str(ev.get("threshold")), {})
+        tpp = [chosen[n]["tokens_per_pass"] for n in held if n in chosen]
+        if tpp:
+            met = ev.get("meets_rule") and min(tpp) > 2
+            lines += [f"Parallel-decoding target (more than 2 tokens per pass, under {ev.get('max_loss', 2):g} points of "
+                      f"EM lost, on every set): {'met' if met else 'not met'}; at the chosen threshold the sets decode "
+                      + ", ".join(f"{t:g}" for t in tpp) + " tokens per pass (" + " / ".join(n for n in held if n in chosen)
+                      + ").", ""]
         if all(r.get("fixed", {}).get("exact_match", 0) < 1 for r in held.values()):
             lines += ["**Exact match is below 1 % on every set, even one token per pass: this model is undertrained "
                       "and the threshold comparison above says nothing yet.** Train further (scripts/gpu/) and re-run "
@@ -204,13 +255,25 @@ def render_card(m: dict) -> str:
             "## Every stage on the same held-out tasks (PyTorch, scripts/evaluate.py)",
             "AR-only checkpoint decoded autoregressively vs after diffusion CPT and after SFT decoded by blocks.",
             "",
-            "| checkpoint | tasks | decoding | EM | tokens/pass |",
-            "|---|---|---|---|---|",
+            "ar2, where present, is the AR baseline: the AR checkpoint trained on for as long as diffusion CPT, "
+            "on the same data.",
+            "",
+            "| checkpoint | tasks | n | decoding | EM | tokens/pass |",
+            "|---|---|---|---|---|---|",
         ]
         for r in stages:
             dec = r["decode"] + (f" {r['threshold']}" if r.get("threshold") else "")
-            lines.append(f"| {os.path.basename(r['ckpt'])} | {r['tasks'].replace('.ids.jsonl', '')} | {dec} | "
+            lines.append(f"| {os.path.basename(r['ckpt'])} | {r['tasks'].replace('.ids.jsonl', '')} | {r['n']} | {dec} | "
                          f"{r['exact_match']} | {r['tokens_per_forward']} |")
+        lines.append("")
+    history = m.get("history") or []
+    if history:
+        lines += ["## Earlier versions (replaced by this one)", ""]
+        for h in history:
+            em = ", ".join(f"{n} {pct(r.get('exact_match'))} % EM ({r.get('tokens_per_pass')} tokens/pass, n={r.get('n')})"
+                           for n, r in h.get("heldout", {}).items())
+            lines.append(f"- {h['tokens'] / 1e6:.0f}M training tokens ({'; '.join(h.get('stages', []))}); "
+                         f"{h.get('hardware')}; threshold {h.get('threshold')}: {em}.")
         lines.append("")
     lines += [
         "## Limits",

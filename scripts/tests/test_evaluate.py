@@ -47,6 +47,10 @@ class EvaluateTest(unittest.TestCase):
         self.assertEqual(self.run_eval("--decode", "fixed")[0][0]["tokens_per_forward"] <= 1.0, True,
                          "one token per pass at most in the fixed schedule with steps = block size")
 
+    def test_a_time_budget_stops_a_set_and_reports_the_tasks_done(self):
+        res, _ = self.run_eval("--decode", "fixed", "--seconds", "0")
+        self.assertEqual((res[0]["n"], res[0]["exact_match"]), (0, 0.0))
+
     def test_normalize_ignores_trailing_whitespace_only(self):
         self.assertEqual(evaluate.normalize("a  \nb\t\n\n"), "a\nb")
         self.assertNotEqual(evaluate.normalize(" a"), evaluate.normalize("a"))
@@ -66,6 +70,24 @@ class ModelCardTest(unittest.TestCase):
         self.assertIn("| ar | 10 | 2.0M | 10 min | 4.2 | cpu |", card)
         self.assertIn("| infill-single | 300 | 20.0 | 21.0 | -1.0 | 2.5 | 0.5 |", card)
         self.assertIn("package 15.0 MB", card)
+
+    def test_a_replaced_model_is_summarised_under_history_and_on_the_card(self):
+        old = {"provenance": {"hardware": "x86_64 CPU, 2 cores", "stages": [
+                   {"stage": "ar", "steps": 10, "tokens": 8e6, "seconds": 600, "device": "cpu"}]},
+               "evaluation": {"threshold": 0.5, "heldout": {"edit": {
+                   "threshold": {"n": 40, "exact_match": 0.0, "tokens_per_pass": 1.3}, "fixed": {"exact_match": 0.0}}}},
+               "history": [{"tokens": 1e6, "stages": [], "heldout": {}}]}
+        h = model_card.previous_versions(old)
+        self.assertEqual(len(h), 2, "the replaced model's own history is kept behind it")
+        self.assertEqual(h[0]["heldout"]["edit"], {"exact_match": 0.0, "exact_match_one_per_pass": 0.0,
+                                                   "tokens_per_pass": 1.3, "n": 40})
+        m = {"name": "m", "version": "1", "blockSize": 4, "weights": {"dtype": "int8"}, "files": {},
+             "architecture": {"hiddenSize": 256, "numLayers": 8, "numHeads": 4, "numKvHeads": 2, "headDim": 64,
+                              "intermediateSize": 768, "ropeTheta": 10000, "vocabSize": 16384}, "history": h}
+        card = model_card.render_card(m)
+        self.assertIn("## Earlier versions", card)
+        self.assertIn("8M training tokens (ar 8.0M tokens, 10 min, cpu); x86_64 CPU, 2 cores; threshold 0.5: "
+                      "edit 0.0 % EM (1.3 tokens/pass, n=40).", card)
 
     def test_threshold_choice_is_the_most_parallel_within_the_loss_bar(self):
         def r(em_loss, tpp):
