@@ -18,6 +18,8 @@ import {
   RESULTS, buildVsix, chooseModel, ensureCodeServer, findExtensionLog, ghostText, launch, log, openFile, runCommand, shot, statusText, waitFor, type Vscode,
 } from './harness';
 
+// The edit tests need a proposal, so they ask for what the bundled model answers with a change
+// ("Add a docstring"); asked to "Simplify" these functions it returns them as they are (no proposal).
 const FILES: Record<string, string> = {
   'ghost.py': 'import math\n\n\ndef area_of_circle(radius):\n    return math.pi * radius ** 2\n\n\n',
   'ghost.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n\n',
@@ -221,7 +223,7 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     const before = fs.readFileSync(file);
     await openFile(vs.page, 'edit_reject.py');
     await selectLines(1, 5);
-    await editWith('Simplify');
+    await editWith('Add a docstring');
     const reject = await codeLens('Reject All');
     await codeLens('Accept All'); // the proposal is complete
     await shot(vs.page, '08-edit-reject-diff');
@@ -306,7 +308,7 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     await vs.page.keyboard.press('Control+I');
     await vs.page.waitForSelector(input, { timeout: 10_000 });
     await flipStyle('side by side');
-    await vs.page.keyboard.type('Simplify', { delay: 10 });
+    await vs.page.keyboard.type('Add a docstring', { delay: 10 });
     await vs.page.waitForTimeout(300);
     await vs.page.keyboard.press('Enter');
     try {
@@ -360,7 +362,7 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     const watcher = fs.watch(vs.workspace, (_e, name) => name === 'autosave.py' && writes.push(name));
     try {
       await selectLines(1, 6);
-      await editWith('Simplify');
+      await editWith('Add a docstring');
       await vs.page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
       const accept = vs.page.locator('.editor-actions .action-label[aria-label*="Accept Proposal"]').first();
       await accept.waitFor({ timeout: 120_000 });
