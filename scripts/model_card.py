@@ -284,8 +284,11 @@ def render_card(m: dict) -> str:
         "",
         "## Continuing training",
         "`scripts/train.py --init DIR` starts from an exported checkpoint, `--resume` continues a run; "
-        "`scripts/gpu/train-on-gpu.sh` is one prepared GPU session. Re-run scripts/model_card.py afterwards: "
-        "the new numbers replace these.",
+        "`scripts/gpu/train-on-gpu.sh` is one prepared GPU session, and with `INIT_PACKAGE=media/models/diffcoder-small "
+        "AR_MIN=0` it continues this model rather than starting over (its weights read back from this package by "
+        "scripts/gpu/package_weights.py; `PHASE=0.5 bash scripts/gpu/pack.sh` carries mostly training rows this run did not "
+        "see). Re-run scripts/model_card.py afterwards with `--previous` on this diffcoder.json: the new numbers "
+        "replace these, and these move to the history.",
         "",
     ]
     return "\n".join(lines)

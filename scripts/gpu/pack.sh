@@ -2,14 +2,16 @@
 # Packs what a GPU training session needs into .gpu/ (gitignored), for the device tool's `carry`:
 # an evenly spread share of the token streams (scripts/gpu/take_share.py; the tool carries 64 MiB with
 # the working tree, ~17 MB of which is the repository) and the pre-tokenized evaluation tasks,
-# xz-compressed. Optionally a checkpoint to continue from (exported bf16 shards) as .gpu/init/.
+# xz-compressed. Optionally a checkpoint to continue from (exported bf16 shards) as .gpu/init/; to
+# continue the bundled model, carry nothing more: INIT_PACKAGE in train-on-gpu.sh reads it from the tree.
 #   bash scripts/gpu/pack.sh [INIT_CHECKPOINT_DIR]
-# Environment: DATA=build/data EVAL=build/eval PRETRAIN_MB=116 SFT_MB=40 (MB of uint16 tokens kept).
+# Environment: DATA=build/data EVAL=build/eval PRETRAIN_MB=126 SFT_MB=44 (MB of uint16 tokens kept),
+# PHASE=0 (0..1: another phase takes chunks and rows an earlier session did not see; take_share.py).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DATA=${DATA:-build/data}; EVAL=${EVAL:-build/eval}
 rm -rf .gpu && mkdir -p .gpu/stage/data .gpu/stage/eval
-python3 scripts/gpu/take_share.py "$DATA" .gpu/stage/data --pretrain-mb "${PRETRAIN_MB:-116}" --sft-mb "${SFT_MB:-40}"
+python3 scripts/gpu/take_share.py "$DATA" .gpu/stage/data --pretrain-mb "${PRETRAIN_MB:-126}" --sft-mb "${SFT_MB:-44}" --phase "${PHASE:-0}"
 for f in "$EVAL"/*.ids.jsonl; do ln -s "$PWD/$f" .gpu/stage/eval/; done
 tar -chf - -C .gpu/stage data eval | xz -T2 -9 > .gpu/data.tar.xz
 rm -rf .gpu/stage

@@ -17,10 +17,12 @@ class TakeShareTest(unittest.TestCase):
         chunks = take_share.spread_chunks(1000, 300, chunk=100)
         self.assertEqual(chunks, [(0, 100), (333, 433), (666, 766)])
         self.assertEqual(take_share.spread_chunks(1000, 5000, chunk=100), [(0, 1000)], "asking for more keeps all")
+        self.assertEqual(take_share.spread_chunks(1000, 300, chunk=100, phase=0.5), [(116, 216), (449, 549), (782, 882)])
 
     def test_rows_are_spread_and_unique(self):
-        self.assertEqual(list(take_share.spread_rows(10, 3)), [0, 4, 9])
+        self.assertEqual(list(take_share.spread_rows(10, 3)), [0, 3, 6])
         self.assertEqual(list(take_share.spread_rows(3, 10)), [0, 1, 2])
+        self.assertEqual(list(take_share.spread_rows(10, 3, phase=0.5)), [1, 5, 8], "another phase, other rows")
 
     def test_share_keeps_rows_whole_and_the_loss_mask_aligned(self):
         d, out = tempfile.mkdtemp(), tempfile.mkdtemp()
@@ -39,10 +41,10 @@ class TakeShareTest(unittest.TestCase):
         self.assertTrue((got[:, 0] % row == 0).all(), "every kept row starts on a row boundary")
         self.assertTrue((np.diff(got, axis=1) == 1).all(), "rows are whole")
         self.assertTrue((loss == (got % 3 == 0)).all(), "the loss mask stays with its tokens")
-        self.assertEqual(got[-1, 0], 39 * row, "the share reaches the end of the stream")
+        self.assertEqual(got[-1, 0], 36 * row, "the share reaches the end of the stream")
         self.assertEqual(os.path.getsize(os.path.join(out, "pretrain.u16")), 4096 * 2, "no --pretrain-mb keeps all")
         meta = json.load(open(os.path.join(out, "meta.json")))
-        self.assertEqual(meta["share"], {"pretrainTokens": 4096, "pretrainOf": 4096, "sftRows": 10, "sftRowsOf": 40})
+        self.assertEqual(meta["share"], {"pretrainTokens": 4096, "pretrainOf": 4096, "sftRows": 10, "sftRowsOf": 40, "phase": 0.0})
 
 
 if __name__ == "__main__":
