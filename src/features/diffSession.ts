@@ -14,7 +14,9 @@
  * (Withdrawing on save instead would cost a Ctrl+S the proposal, and end every preview of a file auto-saved
  * after a delay within the delay.) With
  * files.autoSave = afterDelay the put-back would make the document dirty and be saved again after each
- * delay, so DiffSessions shows those proposals side by side instead.
+ * delay, so DiffSessions shows those proposals side by side instead; and when auto save after a delay
+ * reaches an inline proposal (the setting changed while it was shown), the proposal moves side by side
+ * at that save instead of coming back into the document.
  *
  * Side-by-side style: the document is not touched until Accept; a diff editor shows it against a
  * virtual document with the proposal. Accept checks that the region still holds the original text.
@@ -77,6 +79,9 @@ export class DiffSession {
   readonly onEnd = this.endedEmitter.event;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onChange = this.changeEmitter.event;
+  private readonly movedEmitter = new vscode.EventEmitter<void>();
+  /** An inline proposal moved side by side (auto save after a delay reached it). */
+  readonly onMovedSideBySide = this.movedEmitter.event;
   /** Cancels the generation feeding this session. */
   cancelGeneration: () => void = () => undefined;
 
@@ -85,7 +90,7 @@ export class DiffSession {
     /** First line of the region in the document (kept up to date when text above it changes). */
     private startLine: number,
     readonly original: string[],
-    readonly style: DiffStyle,
+    private currentStyle: DiffStyle,
     readonly title: string,
     private readonly proposals: ProposalDocuments,
   ) {
@@ -94,7 +99,9 @@ export class DiffSession {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)),
       vscode.workspace.onWillSaveTextDocument((e) => {
-        if (e.document === this.document && this.style === 'inline' && !this.ended && !this.hiddenForSave) e.waitUntil(this.hideForSave());
+        if (e.document === this.document && this.style === 'inline' && !this.ended && !this.hiddenForSave) {
+          e.waitUntil(this.hideForSave(e.reason === vscode.TextDocumentSaveReason.AfterDelay));
+        }
       }),
     );
   }
@@ -105,6 +112,9 @@ export class DiffSession {
     return new DiffSession(document, startLine, original, style, title, proposals);
   }
 
+  get style(): DiffStyle {
+    return this.currentStyle;
+  }
   get isStreaming(): boolean {
     return this.streaming;
   }
@@ -197,9 +207,10 @@ export class DiffSession {
    * A save is about to write the document: take the pending green lines out (accepted hunks stay: they
    * are the user's text now) and resolve; put them back once the document is saved. The queue holds
    * streamed updates and decisions until then. If the user changed the region meanwhile, the lines stay
-   * out and the change handler's withdrawal follows.
+   * out and the change handler's withdrawal follows. An auto save after a delay moves an undecided
+   * proposal side by side instead of putting its lines back (each put-back would be saved again).
    */
-  private hideForSave(): Promise<void> {
+  private hideForSave(autoSaved: boolean): Promise<void> {
     this.hiddenForSave = true;
     let hidden!: () => void;
     const out = new Promise<void>((resolve) => (hidden = resolve));
@@ -217,6 +228,10 @@ export class DiffSession {
         if (!(await this.replaceRegion(full.map((l) => l.text), kept.map((l) => l.text), false))) return;
         this.shown = kept; // what the document holds while the save runs
         this.decorate();
+        if (autoSaved && this.states.every((st) => st === 'pending')) {
+          await this.moveSideBySide(); // the region holds the original lines now
+          return;
+        }
         hidden();
         await saved;
         if (this.ended || !this.regionMatches(kept.map((l) => l.text))) return;
@@ -232,6 +247,16 @@ export class DiffSession {
       }
     });
     return out;
+  }
+
+  /** Inline -> side by side, with the green lines already out of the document. */
+  private async moveSideBySide(): Promise<void> {
+    this.currentStyle = 'side-by-side';
+    this.shown = this.original.map((text) => ({ text, kind: 'same' as const }));
+    this.decorate();
+    log().info(`${this.title}: files.autoSave is afterDelay now, so the proposal moved side by side`);
+    await this.render();
+    this.movedEmitter.fire();
   }
 
   /** Renders the decided hunks; ends the session when none is pending. */

@@ -44,17 +44,25 @@ export class DiffSessions implements vscode.CodeLensProvider, vscode.Disposable 
       this.lensEmitter.fire();
       this.updateContext();
     });
+    session.onMovedSideBySide(() => {
+      void vscode.window.setStatusBarMessage('DiffCoder: proposal moved side by side, because files.autoSave is afterDelay', 8000);
+      void this.openSideBySide(session);
+    });
     this.updateContext();
     this.lensEmitter.fire();
     if (session.style === 'side-by-side') {
       this.proposals.set(session.proposalUri, document.getText());
-      await vscode.commands.executeCommand('vscode.diff', document.uri, session.proposalUri, `${title} (DiffCoder proposal)`, {
-        preview: true,
-        preserveFocus: true,
-      } satisfies vscode.TextDocumentShowOptions);
-      log().info(`side-by-side proposal opened: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)).join(' | ')}`);
+      await this.openSideBySide(session);
     }
     return session;
+  }
+
+  private async openSideBySide(session: DiffSession): Promise<void> {
+    await vscode.commands.executeCommand('vscode.diff', session.document.uri, session.proposalUri, `${session.title} (DiffCoder proposal)`, {
+      preview: true,
+      preserveFocus: true,
+    } satisfies vscode.TextDocumentShowOptions);
+    log().info(`side-by-side proposal opened: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)).join(' | ')}`);
   }
 
   /**

@@ -27,6 +27,7 @@ const FILES: Record<string, string> = {
   'edit_reject.py': 'def mean(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s / len(xs)\n',
   'save_pending.py': 'def largest(xs):\n    best = xs[0]\n    for x in xs:\n        if x > best:\n            best = x\n    return best\n',
   'autosave.py': 'def count(xs, y):\n    n = 0\n    for x in xs:\n        if x == y:\n            n += 1\n    return n\n',
+  'autosave_later.py': 'def total(xs):\n    t = 0\n    for x in xs:\n        t += x\n    return t\n',
   'broken.ts': 'const count: number = "three";\nexport default count;\n',
   'typing.py': '# typing test\n',
   'conflict.py': 'def scale(xs, k):\n    out = []\n    for x in xs:\n        out.append(x * k)\n    return out\n',
@@ -375,6 +376,45 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       await waitFor(() => fs.readFileSync(file, 'utf8') !== before.toString(), 10_000, 'Accept auto-saved');
     } finally {
       watcher.close();
+      fs.rmSync(path.dirname(settings), { recursive: true, force: true });
+      await vs.page.waitForTimeout(1500);
+    }
+  });
+
+  test('an inline proposal that auto save after a delay reaches moves side by side; the file never holds it', async () => {
+    const file = path.join(vs.workspace, 'autosave_later.py');
+    const before = fs.readFileSync(file, 'utf8');
+    await openFile(vs.page, 'autosave_later.py');
+    await selectLines(1, 5);
+    await editWith('Add a docstring');
+    await codeLens('Accept All'); // complete, inline: its green lines are in the (now dirty) document
+    const logText = () => fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8');
+    const hides = () => (logText().match(/saved without its \d+ proposed line/g) ?? []).length;
+    const hidden = hides();
+    const settings = path.join(vs.workspace, '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify({ 'files.autoSave': 'afterDelay', 'files.autoSaveDelay': 500 }));
+    try {
+      // A keystroke below the region (the user's own text) starts the delay once the setting is in effect.
+      await vs.page.keyboard.press('Control+End');
+      await waitFor(async () => {
+        if ((await vs.page.locator('.monaco-diff-editor').count()) > 0) return true;
+        await vs.page.keyboard.type('#');
+        await vs.page.waitForTimeout(1500);
+        return (await vs.page.locator('.monaco-diff-editor').count()) > 0;
+      }, 60_000, 'the proposal moved into a diff editor');
+      await shot(vs.page, '11b-autosave-moved-side-by-side');
+      await vs.page.waitForTimeout(3000); // six auto save delays
+      const disk = fs.readFileSync(file, 'utf8');
+      assert.equal(disk.replace(/#+$/, ''), before, `the file holds the user's text only:\n${disk}`);
+      assert.equal(hides(), hidden, 'no save took green lines out and put them back (the loop this replaces)');
+      assert.match(logText(), /the proposal moved side by side/);
+      const accept = vs.page.locator('.editor-actions .action-label[aria-label*="Accept Proposal"]').first();
+      await accept.waitFor({ timeout: 30_000 });
+      await vs.page.mouse.move(10, 10);
+      await accept.click();
+      await waitFor(() => fs.readFileSync(file, 'utf8') !== disk, 10_000, 'Accept applied and auto-saved');
+    } finally {
       fs.rmSync(path.dirname(settings), { recursive: true, force: true });
       await vs.page.waitForTimeout(1500);
     }
