@@ -9,7 +9,8 @@
 #   AR_MIN=3.2 CPT_MIN=2 SFT_MIN=1.3 TOTAL_S=540 bash scripts/gpu/train-on-gpu.sh
 # Continuing the bundled model instead of starting over (its int8 weights, read back from the package
 # in the working tree by package_weights.py); a stage with 0 minutes is skipped:
-#   INIT_PACKAGE=media/models/diffcoder-small AR_MIN=0 CPT_MIN=1 SFT_MIN=5 bash scripts/gpu/train-on-gpu.sh
+#   INIT_PACKAGE=media/models/diffcoder-small AR_MIN=0 CPT_MIN=2 CPT_WARMUP=0 SFT_MIN=5 bash scripts/gpu/train-on-gpu.sh
+# (CPT_WARMUP=0: a model already trained for diffusion needs no corruption warmup; PHASE=0.5 when packing.)
 # What comes back ($OUT, at most 8 files): the weight shards as soon as SFT ends, and results.tar
 # (checkpoint metadata, logs, eval.jsonl), written after SFT and again at the end.
 set -euo pipefail
