@@ -7,6 +7,7 @@ import { fitFimPrompt, promptRoom } from './clipContext';
 import type { LoadedModel } from './loadedModel';
 import { editPrompt } from './prompts';
 import type { CompleteParams, DecodingOptions, EditParams, FillParams, FillResult, GenerateResult, StopReason } from './protocol';
+import { endAtLineBreak } from './repetition';
 import { badRequest } from './requestError';
 import { generate, type DecodeOptions } from './sampler';
 
@@ -88,7 +89,7 @@ async function run(
     onBlock: hooks.onBlock && ((tokens) => hooks.onBlock!(text(tokens), tokens.length)),
   });
   return {
-    text: text(r.tokens),
+    text: r.stoppedBy === 'repetition' ? endAtLineBreak(text(r.tokens)) : text(r.tokens),
     tokens: r.tokens.length,
     forwardPasses: r.forwardPasses,
     ms: Math.round((performance.now() - t0) * 10) / 10,

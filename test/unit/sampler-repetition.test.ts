@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loopCut } from '../../src/engine/repetition';
+import { endAtLineBreak, loopCut } from '../../src/engine/repetition';
 import { generate, type SpecialIds } from '../../src/engine/sampler';
 import { FakeModel, oneHot } from './samplerFakeModel';
 
@@ -27,4 +27,9 @@ test('the sampler stops a looping answer after the first copy, and says why', as
   assert.deepEqual(r.tokens, [20, 21, 22, 23]);
   assert.deepEqual(blocks.at(-1), r.tokens, 'the last streamed block is the cut answer');
   assert.ok(r.forwardPasses < 20, `stopped early (${r.forwardPasses} passes for a 200-token budget)`);
+});
+
+test('a looping answer that spans lines ends at its last whole line', () => {
+  assert.equal(endAtLineBreak(' * @name x\n * @param {number}'), ' * @name x\n');
+  assert.equal(endAtLineBreak('of the mean of the'), 'of the mean of the', 'one line stays as it is');
 });
