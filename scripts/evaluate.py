@@ -120,6 +120,8 @@ def main(argv=None):
                 r = sampler.generate(t["prompt"], opt)
                 out, n = r.tokens, r.forward_passes - (1 if len(t["prompt"]) >= a.block_size else 0)
             got = decoder.decode(out)
+            if a.mode != "ar" and r.stopped_by == "repetition" and "\n" in got:
+                got = got[: got.rindex("\n") + 1]  # as the engine does (src/engine/repetition.ts, endAtLineBreak)
             if single:
                 got = got.split("\n")[0]
             ok = normalize(got) == normalize(decoder.decode(t["target"]))
