@@ -111,6 +111,7 @@ def main(argv=None):
             if time.time() - t0 > a.seconds / len(a.tasks):
                 break
             done += 1
+            why = None
             if a.mode == "ar":
                 out, n = ar_generate(model, t["prompt"], a.max_new, stop, a.device)
                 n -= 1  # the prompt's prefill
@@ -118,9 +119,9 @@ def main(argv=None):
                 opt = DecodeOptions(block_size=a.block_size, max_new_tokens=a.max_new, mode=a.decode,
                                     threshold=a.threshold, steps_per_block=a.block_size)
                 r = sampler.generate(t["prompt"], opt)
-                out, n = r.tokens, r.forward_passes - (1 if len(t["prompt"]) >= a.block_size else 0)
+                out, n, why = r.tokens, r.forward_passes - (1 if len(t["prompt"]) >= a.block_size else 0), r.stopped_by
             got = decoder.decode(out)
-            if a.mode != "ar" and r.stopped_by == "repetition" and "\n" in got:
+            if why == "repetition" and "\n" in got:
                 got = got[: got.rindex("\n") + 1]  # as the engine does (src/engine/repetition.ts, endAtLineBreak)
             if single:
                 got = got.split("\n")[0]

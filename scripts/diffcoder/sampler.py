@@ -13,13 +13,14 @@ Per request:
   denoising pass: one call over [finished block ; next masked block], block-causal, keeping only the
   finished block's K/V.
 Stops: EOS in generated text (cut there), a stop token (single-line mode: a token holding a newline;
-kept), a loop (the tail one period repeated verbatim; cut to one copy, see loop_cut), or the token budget. A block stops early once everything before a committed stop is
-committed, since later positions cannot change the answer.
+kept), a loop (the tail one period repeated verbatim; cut to one copy, see loop_cut), or the token
+budget. A block stops early once everything before a committed stop is committed, since later
+positions cannot change the answer.
 Never emits the mask token or any other special token but EOS.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 
@@ -42,7 +43,6 @@ class DecodeResult:
     tokens: list[int]
     forward_passes: int
     stopped_by: str  # "eos" | "stop" | "repetition" | "budget"
-    blocks: list[list[int]] = field(default_factory=list)
 
 
 # The loop rule of src/engine/repetition.ts (the reasons are there); golden cases in
@@ -60,17 +60,6 @@ def loop_cut(tokens: list[int]) -> int:
         if r + p >= max(LOOP_MIN_COVER, LOOP_MIN_REPEATS * p):
             return n - r
     return -1
-
-
-def trim_blocks(blocks: list[list[int]], keep: int) -> list[list[int]]:
-    """The committed blocks cut so that together they hold the first `keep` generated tokens."""
-    out, left = [], keep
-    for b in blocks:
-        if left <= 0:
-            break
-        out.append(b[:left])
-        left -= len(b)
-    return out
 
 
 def transfer_schedule(masked: int, steps: int) -> list[int]:
@@ -126,7 +115,6 @@ class ReferenceSampler:
             _, past = self._forward(prompt[:start], 0, None, B)
             passes += 1
         x = list(prompt)
-        blocks: list[list[int]] = []
         pending_logits = None  # logits of the current block from the fused commit pass
         while True:
             block = x[start:] + [self.mask_id] * (start + B - len(x))
@@ -160,16 +148,13 @@ class ReferenceSampler:
                 i, why = stop_at
                 kept = block[: i + (0 if why == "eos" else 1)]
                 x = x[:start] + kept
-                blocks.append(kept[max(0, P - start):])
-                return self._finish(x, P, opt, passes, why, blocks)
+                return self._finish(x, P, opt, passes, why)
             x = x[:start] + block
-            blocks.append(block[max(0, P - start):])
             keep = loop_cut(x[P:])
             if keep >= 0:
-                blocks = trim_blocks(blocks, keep)
-                return self._finish(x[: P + keep], P, opt, passes, "repetition", blocks)
+                return self._finish(x[: P + keep], P, opt, passes, "repetition")
             if len(x) - P >= opt.max_new_tokens:
-                return self._finish(x, P, opt, passes, "budget", blocks)
+                return self._finish(x, P, opt, passes, "budget")
             # Commit this block and take the next block's first denoising pass in the same call.
             nxt = [self.mask_id] * B
             logits, present = self._forward(block + nxt, start, past, B)
@@ -189,8 +174,8 @@ class ReferenceSampler:
         return None
 
     @staticmethod
-    def _finish(x, P, opt, passes, why, blocks):
+    def _finish(x, P, opt, passes, why):
         out = x[P:]
         if len(out) > opt.max_new_tokens:
             out, why = out[: opt.max_new_tokens], "budget"
-        return DecodeResult(tokens=out, forward_passes=passes, stopped_by=why, blocks=blocks)
+        return DecodeResult(tokens=out, forward_passes=passes, stopped_by=why)

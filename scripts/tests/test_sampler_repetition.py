@@ -6,7 +6,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from diffcoder.sampler import loop_cut, trim_blocks  # noqa: E402
+from diffcoder.sampler import loop_cut  # noqa: E402
 
 CASES = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "repetition-cases.json")
 
@@ -18,11 +18,6 @@ class LoopCutTest(unittest.TestCase):
         for c in cases:
             with self.subTest(c["name"]):
                 self.assertEqual(loop_cut(c["tokens"]), c["keep"])
-
-    def test_streamed_blocks_are_cut_with_the_answer(self):
-        self.assertEqual(trim_blocks([[1, 2], [3, 4, 5, 6], [7, 8, 9, 10]], 3), [[1, 2], [3]])
-        self.assertEqual(trim_blocks([[1, 2], [3, 4, 5, 6]], 6), [[1, 2], [3, 4, 5, 6]])
-
 
 if __name__ == "__main__":
     unittest.main()
