@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ensureTinyPackage } from '../fixtures/ensureTinyPackage';
-import { readSafetensors } from '../fixtures/safetensors-edit';
+import { float32Of, readSafetensors } from '../fixtures/safetensors-edit';
 import { pythonEnv, pythonWithTorch, REPO } from './tinyModel';
 
 const python = pythonWithTorch();
@@ -20,10 +20,6 @@ function unpack(pkg: string) {
   return { ...r, out };
 }
 
-function floats(t: { data: Buffer }): Float32Array {
-  return new Float32Array(t.data.buffer.slice(t.data.byteOffset, t.data.byteOffset + t.data.length));
-}
-
 function compare(checkpointDir: string, out: string): number {
   const file = fs.readdirSync(checkpointDir).find((f) => f.endsWith('.safetensors'))!;
   const want = readSafetensors(path.join(checkpointDir, file));
@@ -33,8 +29,8 @@ function compare(checkpointDir: string, out: string): number {
   for (const [name, w] of want) {
     const g = got.get(name)!;
     assert.deepEqual(g.shape, w.shape, name);
-    const a = floats(g);
-    const b = floats(w);
+    const a = float32Of(g);
+    const b = float32Of(w);
     const cols = w.shape.length === 2 ? w.shape[1] : w.shape[0];
     for (let r = 0; r < b.length / cols; r++) {
       let max = 0;

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { convertCheckpoint, type WeightFormat } from '../../src/convert';
 import { ensureTinyPackage, REPO_ROOT } from '../fixtures/ensureTinyPackage';
-import { copyCheckpoint, readSafetensors, writeSafetensors } from '../fixtures/safetensors-edit';
+import { copyCheckpoint, float32Of, readSafetensors, writeSafetensors } from '../fixtures/safetensors-edit';
 
 export const REPO = REPO_ROOT;
 const ROOT = path.join(REPO, 'build', 'test-engine');
@@ -47,8 +47,7 @@ export async function tinyModel(opts: { weights?: 'fp32' | 'int8'; eosLike?: num
     const file = fs.readdirSync(checkpoint).find((f) => f.endsWith('.safetensors'))!;
     const tensors = readSafetensors(path.join(checkpoint, file));
     const head = tensors.get('lm_head.weight')!;
-    if (head.dtype !== 'F32') throw new Error(`expected an F32 checkpoint, lm_head.weight is ${head.dtype}`);
-    const w = new Float32Array(head.data.buffer.slice(head.data.byteOffset, head.data.byteOffset + head.data.length));
+    const w = float32Of(head);
     const H = head.shape[1];
     const eos = base.manifest.specialTokens.eos;
     for (let j = 0; j < H; j++) w[eos * H + j] = 1.001 * w[opts.eosLike * H + j];
