@@ -4,7 +4,8 @@ The TypeScript engine's parity test (test/engine/parity.test.ts) and `diffcoder 
 JSON request per stdin line, one JSON result per stdout line, so one Python start serves many prompts.
 
   request: {"prompt": [ids], "max_new_tokens": 32, "mode": "threshold"|"fixed", "threshold": 0.9,
-            "steps_per_block": 4, "temperature": 0, "seed": 0, "stop_ids": [ids]}   (all but prompt optional)
+            "steps_per_block": 4, "prompt_lookup": true, "temperature": 0, "seed": 0, "stop_ids": [ids]}
+            (all but prompt optional; unset decoding fields come from diffcoder.json)
   result:  {"tokens": [ids], "forward_passes": n, "stopped_by": "eos"|"stop"|"repetition"|"budget", "ms": wall ms}
 
 Special tokens come from the model package's diffcoder.json and tokenizer.json, as the engine reads
@@ -71,6 +72,7 @@ def main(argv=None) -> int:
             mode=req.get("mode", d["mode"]),
             threshold=float(req.get("threshold", d["threshold"])),
             steps_per_block=int(req.get("steps_per_block", d["stepsPerBlock"])),
+            prompt_lookup=bool(req.get("prompt_lookup", d.get("promptLookup", True))),
             temperature=float(req.get("temperature", d["temperature"])),
             seed=int(req.get("seed", 0)),
         )

@@ -8,7 +8,8 @@ Per request:
   generated block may hold the prompt's tail);
   for each block: run it against the KV cache WITHOUT appending, commit the most confident masked
   positions (fixed schedule: a precomputed count per step; threshold: the top-1 plus every masked
-  position whose confidence >= threshold), repeat until no mask is left;
+  position whose confidence >= threshold, plus, with prompt lookup, the positions whose choice continues
+  a stretch of the prompt: see lookup_draft), repeat until no mask is left;
   then append the finished block to the cache. That commit pass is fused with the next block's first
   denoising pass: one call over [finished block ; next masked block], block-causal, keeping only the
   finished block's K/V.
@@ -34,6 +35,7 @@ class DecodeOptions:
     mode: str = "threshold"  # "threshold" | "fixed"
     threshold: float = 0.9
     steps_per_block: int = 4  # fixed mode: forward passes per block (block_size => one token per pass)
+    prompt_lookup: bool = True  # threshold mode: commit what continues a stretch of the prompt
     temperature: float = 0.0
     seed: int = 0
 
@@ -60,6 +62,41 @@ def loop_cut(tokens: list[int]) -> int:
         if r + p >= max(LOOP_MIN_COVER, LOOP_MIN_REPEATS * p):
             return n - r
     return -1
+
+
+# Prompt lookup, the rule of src/engine/promptLookup.ts (the reasons are there); golden cases in
+# test/fixtures/prompt-lookup-cases.json, tested on both sides.
+LOOKUP_MIN_MATCH, LOOKUP_MAX_MATCH = 3, 32
+
+
+def lookup_draft(prompt: list[int], context: list[int], want: int) -> list[int]:
+    """The `want` tokens that follow the longest match (the latest of equal ones) of the end of `context`
+    inside `prompt`, or [] when no match of LOOKUP_MIN_MATCH tokens ends before the prompt does."""
+    n = len(context)
+    best_len, best_end = 0, -1
+    for end in range(LOOKUP_MIN_MATCH, len(prompt)):
+        k = 0
+        while k < LOOKUP_MAX_MATCH and k < end and k < n and prompt[end - 1 - k] == context[n - 1 - k]:
+            k += 1
+        if k >= LOOKUP_MIN_MATCH and k >= best_len:
+            best_len, best_end = k, end
+    return [] if best_end < 0 else prompt[best_end:best_end + want]
+
+
+def draft_agreement(block: list[int], first: int, draft: list[int], choice: dict[int, int]) -> list[int]:
+    """Block positions from `first` on whose choice (masked) or token (committed) follows the draft, up to
+    the first that does not."""
+    out = []
+    for i in range(first, min(len(block), first + len(draft))):
+        want = draft[i - first]
+        if i not in choice:
+            if block[i] != want:
+                break
+        elif choice[i] == want:
+            out.append(i)
+        else:
+            break
+    return out
 
 
 def transfer_schedule(masked: int, steps: int) -> list[int]:
@@ -136,7 +173,13 @@ class ReferenceSampler:
                     chosen = m[c.topk(k).indices].tolist()
                 else:
                     best = int(m[c.argmax()])
-                    chosen = sorted(set([best] + m[c >= opt.threshold].tolist()))
+                    chosen = set([best] + m[c >= opt.threshold].tolist())
+                    if opt.prompt_lookup:
+                        first = masked[0]
+                        context = x[max(0, start - LOOKUP_MAX_MATCH):start] + block[:first]
+                        draft = lookup_draft(prompt, context, B - first)
+                        chosen |= set(draft_agreement(block, first, draft, {i: int(x0[i]) for i in masked}))
+                    chosen = sorted(chosen)
                 for i in chosen:
                     block[i] = int(x0[i])
                 masked = [i for i in masked if i not in chosen]

@@ -128,6 +128,20 @@ export function makeContext(tok: CodeTokenizer, file: string, prefixTokens = 768
 }
 
 /** A python3 that can import torch; undefined if none (with what each candidate said). */
+/** A request to scripts/diffcoder/decode_reference.py decoding as the engine does with `d`. */
+export function referenceRequest(d: Manifest['decoding'] & DecodingOptions, prompt: number[], maxTokens: number) {
+  return {
+    prompt,
+    max_new_tokens: maxTokens,
+    mode: d.mode,
+    threshold: d.threshold,
+    steps_per_block: d.stepsPerBlock,
+    prompt_lookup: d.promptLookup ?? true,
+    temperature: d.temperature ?? 0,
+    seed: d.seed ?? 0,
+  };
+}
+
 export function findPython(tried: string[]): string | undefined {
   for (const py of [process.env.DIFFCODER_PYTHON, 'python3', '/usr/bin/python3']) {
     if (!py) continue;
@@ -273,7 +287,7 @@ export async function bench(argv: string[]): Promise<void> {
       for (const c of contexts) {
         // the prompt exactly as the worker builds it (clipped to the context the same way)
         const prompt = fitFimPrompt(tok, manifest, c.prefix, c.suffix, promptRoom(manifest, k.maxTokens)).ids;
-        reqs.push({ kind: k.name, req: { prompt, max_new_tokens: k.maxTokens, mode: d.mode, threshold: d.threshold, steps_per_block: d.stepsPerBlock, temperature: d.temperature, seed: d.seed ?? 0, stop_ids: k.singleLine ? newline : [] } });
+        reqs.push({ kind: k.name, req: { ...referenceRequest(d, prompt, k.maxTokens), stop_ids: k.singleLine ? newline : [] } });
       }
     }
     try {

@@ -19,7 +19,7 @@ import type { Manifest } from '../engine/package/manifest';
 import type { DecodingOptions, GenerateResult } from '../engine/protocol';
 import { platformProviders } from '../engine/session/createSession';
 import { CodeTokenizer } from '../engine/tokenizer';
-import { findPython, makeContext, sourceFiles } from './bench';
+import { findPython, makeContext, referenceRequest, sourceFiles } from './bench';
 import { decoding, loadParams, number, packageRoot, parse, UsageError, workerPath } from './options';
 
 export interface EngineRow {
@@ -184,7 +184,7 @@ export async function benchDecode(argv: string[]): Promise<void> {
     const device = typeof v['python-device'] === 'string' ? v['python-device'] : 'auto';
     const dtype = typeof v['python-dtype'] === 'string' ? v['python-dtype'] : 'fp32';
     const d = { ...manifest.decoding, ...dec };
-    const req = (ids: number[], max: number) => ({ prompt: ids, max_new_tokens: max, mode: d.mode, threshold: d.threshold, steps_per_block: d.stepsPerBlock, temperature: d.temperature ?? 0, seed: d.seed ?? 0 });
+    const req = (ids: number[], max: number) => referenceRequest(d, ids, max);
     log(`== pytorch reference (${device}, ${dtype})`);
     try {
       // the first request warms the device up and is not counted

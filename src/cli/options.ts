@@ -25,6 +25,7 @@ export const COMMON_OPTIONS = {
   threshold: { type: 'string' },
   mode: { type: 'string' },
   steps: { type: 'string' },
+  'prompt-lookup': { type: 'string' },
   temperature: { type: 'string' },
   seed: { type: 'string' },
   'max-tokens': { type: 'string' },
@@ -76,6 +77,11 @@ export function decoding(v: Values): DecodingOptions {
   }
   d.threshold = number(v, 'threshold', (n) => n > 0 && n <= 1, 'a number in (0, 1]');
   d.stepsPerBlock = number(v, 'steps', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1 (forward passes per block in fixed mode)');
+  const lookup = v['prompt-lookup'];
+  if (lookup !== undefined) {
+    if (lookup !== 'on' && lookup !== 'off') throw new UsageError(`--prompt-lookup must be on or off (got ${JSON.stringify(lookup)})`);
+    d.promptLookup = lookup === 'on';
+  }
   d.temperature = number(v, 'temperature', (n) => n >= 0, 'a number >= 0');
   d.seed = number(v, 'seed', Number.isInteger, 'an integer');
   for (const k of Object.keys(d) as (keyof DecodingOptions)[]) if (d[k] === undefined) delete d[k];

@@ -13,6 +13,8 @@ export interface DecodingOptions {
   mode?: DecodeMode;
   threshold?: number;
   stepsPerBlock?: number;
+  /** Threshold mode: commit what continues a stretch of the prompt (src/engine/promptLookup.ts). */
+  promptLookup?: boolean;
   temperature?: number;
   seed?: number;
 }

@@ -6,7 +6,8 @@
  *   generated block may hold the prompt's tail);
  *   for each block: run it against the KV cache WITHOUT appending, commit the most confident masked
  *   positions (fixed: a precomputed count per step; threshold: the top-1 plus every masked position
- *   whose confidence >= threshold), repeat until no mask is left;
+ *   whose confidence >= threshold, plus, with prompt lookup, the positions whose choice continues a
+ *   stretch of the prompt, ./promptLookup.ts), repeat until no mask is left;
  *   then append the finished block to the cache, fused with the next block's first denoising pass.
  *
  * Added here, outside the reference: KV reuse across requests (PromptCache), a prefill in chunks of
@@ -16,6 +17,7 @@
  */
 import type { CancellationToken } from 'vscode-jsonrpc';
 import type { DecodeMode, StopReason } from './protocol';
+import { draftAgreement, lookupDraft, MAX_MATCH } from './promptLookup';
 import { loopCut } from './repetition';
 
 /** The model's K/V for positions [0, length). Opaque to the sampler. */
@@ -64,6 +66,8 @@ export interface DecodeOptions {
   threshold: number;
   /** Fixed mode: forward passes per block (blockSize => one token per pass). */
   stepsPerBlock: number;
+  /** Threshold mode: also commit what continues a stretch of the prompt (./promptLookup.ts). */
+  promptLookup: boolean;
   temperature: number;
   seed: number;
   /** Never run a position at or past this (the model's maxPositions). */
@@ -287,6 +291,13 @@ export async function generate(
           let best = picks[0];
           for (const p of picks) if (p.conf > best.conf) best = p;
           chosen = picks.filter((p) => p === best || p.conf >= threshold).map((p) => p.i);
+          if (opt.promptLookup) {
+            const first = masked[0]; // masked is in position order
+            const context = x.slice(Math.max(0, start - MAX_MATCH), start).concat(block.slice(0, first));
+            const draft = lookupDraft(prompt, context, B - first);
+            const agree = draftAgreement(block, first, draft, new Map(picks.map((p) => [p.i, p.token])));
+            chosen.push(...agree.filter((i) => !chosen.includes(i)));
+          }
         }
         for (const p of picks) if (chosen.includes(p.i)) block[p.i] = p.token;
         masked = masked.filter((i) => !chosen.includes(i));

@@ -118,6 +118,7 @@ export function decodeOptions(lm: LoadedModel, maxTokens: unknown, d: DecodingOp
     mode: d.mode ?? m.decoding.mode,
     threshold: d.threshold ?? m.decoding.threshold,
     stepsPerBlock: d.stepsPerBlock ?? m.decoding.stepsPerBlock,
+    promptLookup: d.promptLookup ?? m.decoding.promptLookup ?? true,
     temperature: d.temperature ?? m.decoding.temperature,
     seed: d.seed ?? 0,
     maxPositions: m.architecture.maxPositions,
@@ -126,6 +127,7 @@ export function decodeOptions(lm: LoadedModel, maxTokens: unknown, d: DecodingOp
   if (!(typeof o.threshold === 'number' && o.threshold > 0 && o.threshold <= 1)) throw badRequest(`decoding.threshold must be in (0, 1] (is ${JSON.stringify(o.threshold)})`);
   if (!(Number.isInteger(o.stepsPerBlock) && o.stepsPerBlock >= 1)) throw badRequest(`decoding.stepsPerBlock must be an integer >= 1 (is ${JSON.stringify(o.stepsPerBlock)})`);
   if (!(typeof o.temperature === 'number' && o.temperature >= 0 && Number.isFinite(o.temperature))) throw badRequest(`decoding.temperature must be >= 0 (is ${JSON.stringify(o.temperature)})`);
+  if (typeof o.promptLookup !== 'boolean') throw badRequest(`decoding.promptLookup must be true or false (is ${JSON.stringify(o.promptLookup)})`);
   if (!Number.isInteger(o.seed)) throw badRequest(`decoding.seed must be an integer (is ${JSON.stringify(o.seed)})`);
   return o;
 }

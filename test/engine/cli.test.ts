@@ -53,6 +53,17 @@ test('complete prints what the editor would show: the bundled model\'s answer th
   assert.equal(plain.out, r.text + (r.text.endsWith('\n') ? '' : '\n'));
 });
 
+test('prompt lookup: on the bundled model an edit that keeps the code decodes in fewer passes, same answer', () => {
+  // The model (small) returns this function unchanged: every block copies the prompt, which is where
+  // prompt lookup commits what the threshold alone leaves for later passes (measured 21 vs 25 passes).
+  const args = ['edit', path.join(REPO, 'examples', 'stack.go'), '--lines', '9-16', '--instruction', 'Add a docstring', '--json'];
+  const on = json(cli(args));
+  const off = json(cli([...args, '--prompt-lookup', 'off']));
+  assert.equal(on.text, off.text);
+  assert.match(on.text, /^func \(s \*Stack\) Pop\(\) int \{/);
+  assert.ok(on.forwardPasses < off.forwardPasses, `${on.forwardPasses} passes with lookup vs ${off.forwardPasses} without`);
+});
+
 test('fill replaces every marker', () => {
   const r = json(cli(['fill', src, '--model', m.dir, '--max-tokens', '6', '--json']));
   assert.equal(r.fills.length, 2);

@@ -1,6 +1,7 @@
 // PARITY: the TypeScript engine (src/engine/sampler.ts over onnxruntime) produces exactly the tokens of the
 // reference sampler (scripts/diffcoder/sampler.py over model.py in torch) on the same fp32 weights:
-// greedy, threshold and fixed modes, prompts of every length mod the block size, answers that hit EOS;
+// greedy, threshold (with and without prompt lookup) and fixed modes, prompts of every length mod the block
+// size, answers that hit EOS, answers that copy from their prompt;
 // and on a checkpoint laid out like Stable-DiffCoder-8B, with what int8/int4 packages give against it.
 import { test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -19,6 +20,7 @@ interface Request {
   mode: 'threshold' | 'fixed';
   threshold: number;
   steps_per_block: number;
+  prompt_lookup: boolean;
 }
 interface Answer {
   tokens: number[];
@@ -27,11 +29,12 @@ interface Answer {
 }
 
 const SETTINGS = [
-  { mode: 'threshold', threshold: 0.9, steps_per_block: 4 }, // the package default
+  { mode: 'threshold', threshold: 0.9, steps_per_block: 4, prompt_lookup: true }, // the package default
   // random weights are unsure (confidences of a few %): a low threshold makes several commits per pass
-  { mode: 'threshold', threshold: 0.02, steps_per_block: 4 },
-  { mode: 'fixed', threshold: 0.9, steps_per_block: 4 }, // one token per pass
-  { mode: 'fixed', threshold: 0.9, steps_per_block: 2 }, // two per pass
+  { mode: 'threshold', threshold: 0.02, steps_per_block: 4, prompt_lookup: true },
+  { mode: 'threshold', threshold: 0.9, steps_per_block: 4, prompt_lookup: false },
+  { mode: 'fixed', threshold: 0.9, steps_per_block: 4, prompt_lookup: true }, // one token per pass
+  { mode: 'fixed', threshold: 0.9, steps_per_block: 2, prompt_lookup: true }, // two per pass
 ] as const;
 
 const py = pythonWithTorch();
@@ -58,7 +61,7 @@ async function engine(m: TinyModel, reqs: Request[]): Promise<Answer[]> {
   try {
     const out: Answer[] = [];
     for (const r of reqs) {
-      const opt = decodeOptions(lm, r.max_new_tokens, { mode: r.mode, threshold: r.threshold, stepsPerBlock: r.steps_per_block });
+      const opt = decodeOptions(lm, r.max_new_tokens, { mode: r.mode, threshold: r.threshold, stepsPerBlock: r.steps_per_block, promptLookup: r.prompt_lookup });
       const a = await generate(lm.model, r.prompt, opt, lm.special);
       out.push({ tokens: a.tokens, forward_passes: a.forwardPasses, stopped_by: a.stoppedBy });
     }
@@ -88,6 +91,16 @@ async function prompts(m: TinyModel): Promise<number[][]> {
   return out;
 }
 
+/**
+ * Prompts whose answers copy: p, the model's own answer to p, then p again; after the second p the
+ * model tends to say what it said after the first, which the prompt holds (prompt lookup's case).
+ */
+async function copyingPrompts(m: TinyModel, ps: number[][]): Promise<number[][]> {
+  const reqs = ps.map((prompt) => ({ prompt, max_new_tokens: 20, ...SETTINGS[2] }));
+  const answers = await engine(m, reqs);
+  return ps.map((p, i) => [...p, ...answers[i].tokens, ...p]);
+}
+
 function requests(ps: number[][]): Request[] {
   return ps.flatMap((prompt) => SETTINGS.map((s) => ({ prompt, max_new_tokens: 20, ...s })));
 }
@@ -98,7 +111,7 @@ function compare(reqs: Request[], want: Answer[], got: Answer[]): string[] {
     const w = want[i];
     const g = got[i];
     if (JSON.stringify(w) !== JSON.stringify(g)) {
-      diffs.push(`#${i} ${r.mode} t=${r.threshold} steps=${r.steps_per_block} prompt ${r.prompt.length} tokens:\n  python ${JSON.stringify(w)}\n  engine ${JSON.stringify(g)}`);
+      diffs.push(`#${i} ${r.mode} t=${r.threshold} steps=${r.steps_per_block} lookup=${r.prompt_lookup} prompt ${r.prompt.length} tokens:\n  python ${JSON.stringify(w)}\n  engine ${JSON.stringify(g)}`);
     }
   });
   return diffs;
@@ -109,7 +122,8 @@ let plainPrompts: number[][];
 before(async () => {
   if (!py) return;
   plain = await tinyModel();
-  plainPrompts = await prompts(plain);
+  const ps = await prompts(plain);
+  plainPrompts = [...ps, ...(await copyingPrompts(plain, ps.slice(0, 12)))];
 });
 
 test('same tokens as the Python reference sampler, both modes, prompts of every alignment', { skip: !py && 'needs python3 with torch' }, async () => {
@@ -120,11 +134,12 @@ test('same tokens as the Python reference sampler, both modes, prompts of every 
   assert.deepEqual(compare(reqs, want, got), []);
   // the settings did what they are for
   const perPass = (s: number) => {
-    const idx = reqs.map((r, i) => [r, i] as const).filter(([r]) => r.threshold === SETTINGS[s].threshold && r.mode === SETTINGS[s].mode && r.steps_per_block === SETTINGS[s].steps_per_block);
+    const idx = reqs.map((r, i) => [r, i] as const).filter(([r]) => r.threshold === SETTINGS[s].threshold && r.mode === SETTINGS[s].mode && r.steps_per_block === SETTINGS[s].steps_per_block && r.prompt_lookup === SETTINGS[s].prompt_lookup);
     return idx.reduce((a, [, i]) => a + got[i].tokens.length, 0) / idx.reduce((a, [, i]) => a + got[i].forward_passes, 0);
   };
   assert.ok(perPass(1) > perPass(0), `a low threshold commits more per pass (${perPass(1)} vs ${perPass(0)})`);
-  assert.ok(perPass(3) > perPass(2));
+  assert.ok(perPass(0) > perPass(2), `prompt lookup commits more per pass (${perPass(0)} vs ${perPass(2)})`);
+  assert.ok(perPass(4) > perPass(3));
 });
 
 test('same tokens when answers end by EOS inside a block', { skip: !py && 'needs python3 with torch' }, async () => {

@@ -94,6 +94,7 @@ test('bad params are BadRequest errors; the worker stays up', async () => {
   await rejectsWith(engine.complete({ prefix: 3 as unknown as string, suffix: '', maxTokens: 4 }), ErrorCodes.BadRequest, /prefix must be a string/);
   await rejectsWith(engine.complete(null as never), ErrorCodes.BadRequest, /params must be an object/);
   await rejectsWith(engine.complete({ prefix: 'x', suffix: '', maxTokens: 4, decoding: { mode: 'greedy' as never } }), ErrorCodes.BadRequest, /decoding.mode/);
+  await rejectsWith(engine.edit({ instruction: 'x', code: 'y', maxTokens: 4, decoding: { promptLookup: 1 as never } }), ErrorCodes.BadRequest, /decoding.promptLookup must be true or false \(is 1\)/);
   await rejectsWith(engine.fill({ text: 'abc', holes: [{ offset: 2, length: 5 }], maxTokens: 4 }), ErrorCodes.BadRequest, /out of range/);
   await rejectsWith(engine.edit({ instruction: 'x', code: 'word '.repeat(engine.model!.maxPositions), maxTokens: 16 }), ErrorCodes.BadRequest, /select less code/);
   const ok = await engine.complete({ prefix: 'x', suffix: '', maxTokens: 4 });

@@ -36,6 +36,9 @@ test('decoding options are checked', () => {
   assert.throws(() => decoding({ mode: 'greedy' }), UsageError);
   assert.throws(() => decoding({ threshold: '2' }), /--threshold must be a number in \(0, 1\]/);
   assert.throws(() => decoding({ steps: '1.5' }), /--steps must be an integer >= 1/);
+  assert.deepEqual(decoding({ 'prompt-lookup': 'off' }), { promptLookup: false });
+  assert.deepEqual(decoding({ 'prompt-lookup': 'on' }), { promptLookup: true });
+  assert.throws(() => decoding({ 'prompt-lookup': 'yes' }), /--prompt-lookup must be on or off \(got "yes"\)/);
 });
 
 test('usage errors exit 2 with a message saying what to do', () => {

@@ -21,7 +21,7 @@ test('the sampler stops a looping answer after the first copy, and says why', as
   const model = new FakeModel(V, (_v, pos) => oneHot(V, pos === 4 ? 20 : 21 + ((pos - 5) % 3), 20));
   const blocks: number[][] = [];
   const r = await generate(model, [11, 12, 13, 14], {
-    blockSize: 4, maxNewTokens: 200, mode: 'threshold', threshold: 0.9, stepsPerBlock: 4, temperature: 0, seed: 0,
+    blockSize: 4, maxNewTokens: 200, mode: 'threshold', threshold: 0.9, stepsPerBlock: 4, promptLookup: true, temperature: 0, seed: 0,
   }, special, { onBlock: (t) => blocks.push(t) });
   assert.equal(r.stoppedBy, 'repetition');
   assert.deepEqual(r.tokens, [20, 21, 22, 23]);

@@ -12,7 +12,7 @@ const MASK = 3;
 const NEWLINE = 10;
 const special: SpecialIds = { mask: MASK, eos: EOS, suppress: [0, 2, 4, 5, 6] };
 const opts = (o: Partial<DecodeOptions> = {}): DecodeOptions => ({
-  blockSize: 4, maxNewTokens: 16, mode: 'threshold', threshold: 0.9, stepsPerBlock: 4, temperature: 0, seed: 0, ...o,
+  blockSize: 4, maxNewTokens: 16, mode: 'threshold', threshold: 0.9, stepsPerBlock: 4, promptLookup: false, temperature: 0, seed: 0, ...o,
 });
 
 /** The model answers `answer` (by position after the prompt), confidently. */

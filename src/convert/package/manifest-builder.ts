@@ -54,8 +54,8 @@ export function buildManifest(m: ManifestInputs): Omit<Manifest, 'files'> & { fi
   const prompts = resolvePrompts(p.prompts, m.tokenizer.config);
   // Stable-DiffCoder's reference call decodes one token per step (steps = gen_length): fixed mode.
   const fallback: DecodingDefaults = p.prompts
-    ? { mode: 'threshold', threshold: 0.9, stepsPerBlock: blockSize, temperature: 0 }
-    : { mode: 'fixed', threshold: 0.95, stepsPerBlock: blockSize, temperature: 0 };
+    ? { mode: 'threshold', threshold: 0.9, stepsPerBlock: blockSize, temperature: 0, promptLookup: true }
+    : { mode: 'fixed', threshold: 0.95, stepsPerBlock: blockSize, temperature: 0, promptLookup: true };
   const decoding: DecodingDefaults = { ...fallback, ...(p.decoding ?? {}) };
   if (decoding.mode !== 'threshold' && decoding.mode !== 'fixed') throw new ConvertError(`diffcoder.json decoding.mode must be "threshold" or "fixed"`);
   const sourceName = path.basename(path.resolve(m.srcDir));

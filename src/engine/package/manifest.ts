@@ -80,6 +80,8 @@ export interface DecodingDefaults {
   /** Forward passes per block in fixed mode (blockSize = one token per pass). */
   stepsPerBlock: number;
   temperature: number;
+  /** Threshold mode: also commit what continues a stretch of the prompt (src/engine/promptLookup.ts); absent: on. */
+  promptLookup?: boolean;
 }
 
 export interface FileEntry {

@@ -154,6 +154,7 @@ export function validateManifest(json: unknown, p: Problems): json is Manifest {
     d.num('threshold', 0, 1);
     d.int('stepsPerBlock', 1);
     d.num('temperature', 0, Infinity, true);
+    d.bool('promptLookup', true);
   }
 
   const w = m.obj('weights');
