@@ -80,6 +80,8 @@ def main(argv=None):
     p.add_argument("--mode", choices=["diffusion", "ar"], default="diffusion")
     p.add_argument("--decode", choices=["threshold", "fixed"], default="threshold")
     p.add_argument("--threshold", type=float, default=0.9)
+    p.add_argument("--prompt-lookup", choices=["on", "off"], default="on",
+                   help="threshold mode: commit what continues a stretch of the prompt (as the engine does)")
     p.add_argument("--block-size", type=int, default=4)
     p.add_argument("--max-new", type=int, default=128)
     p.add_argument("--limit", type=int, default=0)
@@ -117,7 +119,8 @@ def main(argv=None):
                 n -= 1  # the prompt's prefill
             else:
                 opt = DecodeOptions(block_size=a.block_size, max_new_tokens=a.max_new, mode=a.decode,
-                                    threshold=a.threshold, steps_per_block=a.block_size)
+                                    threshold=a.threshold, steps_per_block=a.block_size,
+                                    prompt_lookup=a.prompt_lookup == "on")
                 r = sampler.generate(t["prompt"], opt)
                 out, n, why = r.tokens, r.forward_passes - (1 if len(t["prompt"]) >= a.block_size else 0), r.stopped_by
             got = decoder.decode(out)
@@ -133,6 +136,7 @@ def main(argv=None):
         res = {"ckpt": a.ckpt, "tasks": os.path.basename(path), "n": done, "mode": a.mode,
                "decode": a.decode if a.mode == "diffusion" else "greedy",
                "threshold": a.threshold if a.mode == "diffusion" and a.decode == "threshold" else None,
+               "prompt_lookup": a.mode == "diffusion" and a.decode == "threshold" and a.prompt_lookup == "on",
                "exact_match": round(100 * hits / max(1, done), 2),
                "tokens_per_forward": round(toks / max(1, passes), 3), "seconds": round(time.time() - t0, 1),
                "by_lang": {k: round(100 * sum(v) / len(v), 1) for k, v in sorted(by_lang.items())}}

@@ -1,7 +1,8 @@
 """Evaluates a model package through the product and records the numbers where users find them.
 
 For each held-out set (single-line infill, multi-line infill, instruction edits) and each decoding mode
-(one token per forward pass, and threshold decoding at each of --thresholds), runs `diffcoder eval` on the
+(one token per forward pass, threshold decoding at each of --thresholds with prompt lookup, and the chosen
+threshold without prompt lookup, to show what lookup adds), runs `diffcoder eval` on the
 package (the worker, the int8 ONNX graph, the TypeScript sampler: exactly what the editor runs) and scores
 it with scripts/data/score.py. The package's default threshold becomes the most parallel one (most tokens
 per pass) that loses less than --max-loss exact-match points against one token per pass on every set; if
@@ -68,7 +69,9 @@ def choose_threshold(sweep: dict, max_loss: float) -> tuple[float, bool]:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--package", required=True)
-    ap.add_argument("--runs", required=True, help="training run folders (summary.json, provenance.json, eval.jsonl)")
+    ap.add_argument("--runs", help="training run folders (summary.json, provenance.json, eval.jsonl); without it the "
+                                   "training provenance and stage table already in diffcoder.json are kept (the same "
+                                   "weights re-measured, e.g. after a decoder change)")
     ap.add_argument("--eval", required=True, help="held-out task folder (scripts/data/build.ts --eval-out)")
     ap.add_argument("--limit", type=int, default=300)
     ap.add_argument("--thresholds", default="0.9,0.7,0.5", help="threshold values to sweep (comma-separated)")
@@ -85,16 +88,18 @@ def main(argv=None):
     if not a.card_only:
         block = manifest["blockSize"]
         thresholds = [float(x) for x in a.thresholds.split(",") if x.strip()]
-        runs = {}  # set -> {"fixed" | threshold: result}
+        runs = {}  # set -> {"fixed" | threshold | "no-lookup": result}
         with tempfile.TemporaryDirectory() as tmp:
+            sets = []
             for name, kind, single in SETS:
                 tasks = read_jsonl(os.path.join(a.eval, f"{name}.jsonl"))[: a.limit]
                 path = os.path.join(tmp, f"{name}.jsonl")
                 with open(path, "w") as f:
                     f.writelines(json.dumps(t) + "\n" for t in tasks)
-                for setting in ["fixed", *thresholds]:
-                    mode = "fixed" if setting == "fixed" else "threshold"
-                    extra = [] if setting == "fixed" else ["--threshold", str(setting)]
+                sets.append((name, kind, single, tasks, path))
+
+            def measure(setting, mode, extra):
+                for name, kind, single, tasks, path in sets:
                     completions, stats = run_eval(a.package, path, kind, single, mode, block, extra)
                     s = summarize(score(tasks, completions))
                     overall = s["all"]["all"]
@@ -103,41 +108,42 @@ def main(argv=None):
                         "exact_match": round(100 * overall["exact_match"], 2),
                         "edit_similarity": overall["edit_similarity"],
                         "tokens_per_pass": round(stats["tokens"] / max(1, stats["passes"]), 3),
+                        "tokens": stats["tokens"],
+                        "passes": stats["passes"],
                         "seconds": stats["seconds"],
                         "by_lang": {k: round(100 * v["exact_match"], 1) for k, v in s.get("lang", {}).items()},
                     }
                     print(name, setting, json.dumps(runs[name][setting])[:300], flush=True)
-        sweep = {t: {name: {**r[t], "loss": round(r["fixed"]["exact_match"] - r[t]["exact_match"], 2)}
-                     for name, r in runs.items()} for t in thresholds}
-        chosen, meets = choose_threshold(sweep, a.max_loss)
+            measure("fixed", "fixed", [])
+            for t in thresholds:
+                measure(t, "threshold", ["--threshold", str(t), "--prompt-lookup", "on"])
+            sweep = {t: {name: {**r[t], "loss": round(r["fixed"]["exact_match"] - r[t]["exact_match"], 2)}
+                         for name, r in runs.items()} for t in thresholds}
+            chosen, meets = choose_threshold(sweep, a.max_loss)
+            measure("no-lookup", "threshold", ["--threshold", str(chosen), "--prompt-lookup", "off"])
         manifest["decoding"]["threshold"] = chosen
-        results = {name: {"threshold": r[chosen], "fixed": r["fixed"]} for name, r in runs.items()}
-        stages = json.load(open(os.path.join(a.runs, "sft", "provenance.json")))
-        pytorch = [json.loads(x) for x in open(os.path.join(a.runs, "eval.jsonl"))] if os.path.exists(
-            os.path.join(a.runs, "eval.jsonl")) else []
+        manifest["decoding"]["promptLookup"] = True
+        results = {name: {"threshold": r[chosen], "fixed": r["fixed"], "no_lookup": r["no-lookup"]}
+                   for name, r in runs.items()}
+        old_eval = manifest.get("evaluation") or {}
+        if a.runs:
+            pytorch = [json.loads(x) for x in open(os.path.join(a.runs, "eval.jsonl"))] if os.path.exists(
+                os.path.join(a.runs, "eval.jsonl")) else []
+        else:
+            pytorch = old_eval.get("stages_pytorch", [])
         manifest["evaluation"] = {
             "heldout": results,
             "threshold": chosen,
             "threshold_sweep": {str(t): v for t, v in sweep.items()},
-            "threshold_rule": f"most tokens/pass with EM loss < {a.max_loss:g} points on every set vs one token per pass",
+            "threshold_rule": f"most tokens/pass with EM loss < {a.max_loss:g} points on every set vs one token per pass "
+                              "(threshold decoding with prompt lookup)",
             "max_loss": a.max_loss,
             "meets_rule": meets,
             "stages_pytorch": pytorch,
             "measured_with": "scripts/model_card.py (diffcoder eval on this package, CPU)",
         }
-        prov = manifest.get("provenance") or {}
-        prov.update(stages)
-        devices = sorted({str(s.get("device", "?")) for s in stages.get("stages", [])})
-        prov["hardware"] = (f"trained on {', '.join(devices)}; evaluated on {platform.machine()} CPU, "
-                            f"{os.cpu_count()} cores")
-        prov["data"] = "build/corpus from Debian/npm sources (scripts/corpus), build/data (scripts/data)"
-        share_path = os.path.join(a.runs, "data-meta.json")  # written by scripts/gpu/train-on-gpu.sh
-        share = json.load(open(share_path)).get("share") if os.path.exists(share_path) else None
-        if share:
-            prov["data"] += (f"; the GPU session carried an evenly spread share (scripts/gpu/take_share.py): "
-                             f"{share['pretrainTokens'] / 1e6:.1f}M of {share['pretrainOf'] / 1e6:.1f}M pretraining "
-                             f"tokens, {share['sftRows']} of {share['sftRowsOf']} SFT rows")
-        manifest["provenance"] = prov
+        if a.runs:
+            record_training(manifest, a.runs)
         if a.previous:
             manifest["history"] = previous_versions(json.load(open(a.previous)))
     if not a.card_only or a.how:
@@ -145,6 +151,24 @@ def main(argv=None):
             json.dump(manifest, f, indent=2)
     with open(os.path.join(a.package, "MODEL_CARD.md"), "w") as f:
         f.write(render_card(manifest))
+
+
+def record_training(manifest: dict, runs: str) -> None:
+    """The training stages, hardware and data of the run folder into the manifest's provenance."""
+    stages = json.load(open(os.path.join(runs, "sft", "provenance.json")))
+    prov = manifest.get("provenance") or {}
+    prov.update(stages)
+    devices = sorted({str(s.get("device", "?")) for s in stages.get("stages", [])})
+    prov["hardware"] = (f"trained on {', '.join(devices)}; evaluated on {platform.machine()} CPU, "
+                        f"{os.cpu_count()} cores")
+    prov["data"] = "build/corpus from Debian/npm sources (scripts/corpus), build/data (scripts/data)"
+    share_path = os.path.join(runs, "data-meta.json")  # written by scripts/gpu/train-on-gpu.sh
+    share = json.load(open(share_path)).get("share") if os.path.exists(share_path) else None
+    if share:
+        prov["data"] += (f"; the GPU session carried an evenly spread share (scripts/gpu/take_share.py): "
+                         f"{share['pretrainTokens'] / 1e6:.1f}M of {share['pretrainOf'] / 1e6:.1f}M pretraining "
+                         f"tokens, {share['sftRows']} of {share['sftRowsOf']} SFT rows")
+    manifest["provenance"] = prov
 
 
 def previous_versions(old: dict) -> list:
@@ -212,16 +236,20 @@ def render_card(m: dict) -> str:
         lines += [
             "## Held-out evaluation (through the product: `diffcoder eval` on this package)",
             f"Exact match (%) after normalising trailing whitespace, edit similarity, generated tokens per "
-            f"decoding forward pass. Threshold decoding at {ev.get('threshold')} vs one token per pass.",
+            f"decoding forward pass. Threshold decoding at {ev.get('threshold')} with prompt lookup (the default: "
+            "positions whose choice continues a stretch of the prompt are committed with it, src/engine/promptLookup.ts) "
+            "vs one token per pass, and the same threshold without prompt lookup.",
             "",
-            "| set | n | EM threshold | EM one-per-pass | Δ EM | tokens/pass threshold | edit sim threshold |",
-            "|---|---|---|---|---|---|---|",
+            "| set | n | EM threshold | EM one-per-pass | Δ EM | tokens/pass threshold | edit sim threshold "
+            "| without lookup: EM / tokens/pass |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for name, r in held.items():
-            t, f1 = r.get("threshold", {}), r.get("fixed", {})
+            t, f1, nl = r.get("threshold", {}), r.get("fixed", {}), r.get("no_lookup")
             d = None if t.get("exact_match") is None or f1.get("exact_match") is None else t["exact_match"] - f1["exact_match"]
+            without = f"{pct(nl.get('exact_match'))} / {nl.get('tokens_per_pass')}" if nl else "–"
             lines.append(f"| {name} | {t.get('n')} | {pct(t.get('exact_match'))} | {pct(f1.get('exact_match'))} | "
-                         f"{pct(d)} | {t.get('tokens_per_pass')} | {t.get('edit_similarity')} |")
+                         f"{pct(d)} | {t.get('tokens_per_pass')} | {t.get('edit_similarity')} | {without} |")
         lines.append("")
     sweep = ev.get("threshold_sweep") or {}
     if sweep:
@@ -241,10 +269,15 @@ def render_card(m: dict) -> str:
         tpp = [chosen[n]["tokens_per_pass"] for n in held if n in chosen]
         if tpp:
             met = ev.get("meets_rule") and min(tpp) > 2
+            met_by = [n for n in held if n in chosen and chosen[n]["tokens_per_pass"] > 2 and chosen[n]["loss"] < ev.get("max_loss", 2)]
+            pooled = ""
+            if all("passes" in chosen[n] for n in chosen):
+                pooled = (f" Pooled over the split (tokens / decoding passes of all {sum(chosen[n]['n'] for n in chosen)} "
+                          f"tasks): {sum(chosen[n]['tokens'] for n in chosen) / max(1, sum(chosen[n]['passes'] for n in chosen)):.2f}.")
             lines += [f"Parallel-decoding target (more than 2 tokens per pass, under {ev.get('max_loss', 2):g} points of "
                       f"EM lost, on every set): {'met' if met else 'not met'}; at the chosen threshold the sets decode "
                       + ", ".join(f"{t:g}" for t in tpp) + " tokens per pass (" + " / ".join(n for n in held if n in chosen)
-                      + ").", ""]
+                      + f"); met by {', '.join(met_by) if met_by else 'no set'}." + pooled, ""]
         if all(r.get("fixed", {}).get("exact_match", 0) < 1 for r in held.values()):
             lines += ["**Exact match is below 1 % on every set, even one token per pass: this model is undertrained "
                       "and the threshold comparison above says nothing yet.** Train further (scripts/gpu/) and re-run "
@@ -262,7 +295,7 @@ def render_card(m: dict) -> str:
             "|---|---|---|---|---|---|",
         ]
         for r in stages:
-            dec = r["decode"] + (f" {r['threshold']}" if r.get("threshold") else "")
+            dec = r["decode"] + (f" {r['threshold']}" if r.get("threshold") else "") + (" + lookup" if r.get("prompt_lookup") else "")
             lines.append(f"| {os.path.basename(r['ckpt'])} | {r['tasks'].replace('.ids.jsonl', '')} | {r['n']} | {dec} | "
                          f"{r['exact_match']} | {r['tokens_per_forward']} |")
         lines.append("")
