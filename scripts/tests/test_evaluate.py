@@ -71,6 +71,24 @@ class ModelCardTest(unittest.TestCase):
         self.assertIn("| infill-single | 300 | 20.0 | 21.0 | -1.0 | 2.5 | 0.5 |", card)
         self.assertIn("package 15.0 MB", card)
 
+    def test_card_shows_what_prompt_lookup_adds_and_which_sets_meet_the_parallel_target(self):
+        def run(em, tokens, passes):
+            return {"n": 10, "exact_match": em, "tokens_per_pass": round(tokens / passes, 3), "tokens": tokens,
+                    "passes": passes, "edit_similarity": 0.5}
+        held = {"infill-single": {"threshold": run(6.0, 30, 40), "fixed": run(6.0, 30, 45), "no_lookup": run(6.0, 30, 42)},
+                "edit": {"threshold": run(12.0, 300, 120), "fixed": run(13.0, 300, 330), "no_lookup": run(12.0, 300, 150)}}
+        sweep = {"0.9": {n: {**r["threshold"], "loss": r["fixed"]["exact_match"] - r["threshold"]["exact_match"]}
+                         for n, r in held.items()}}
+        m = {"name": "m", "version": "1", "blockSize": 4, "weights": {"dtype": "int8"}, "files": {},
+             "architecture": {"hiddenSize": 256, "numLayers": 8, "numHeads": 4, "numKvHeads": 2, "headDim": 64,
+                              "intermediateSize": 768, "ropeTheta": 10000, "vocabSize": 16384},
+             "evaluation": {"threshold": 0.9, "heldout": held, "threshold_sweep": sweep, "meets_rule": True, "max_loss": 2.0}}
+        card = model_card.render_card(m)
+        self.assertIn("| edit | 10 | 12.0 | 13.0 | -1.0 | 2.5 | 0.5 | 12.0 / 2.0 |", card)
+        self.assertIn("on every set): not met; at the chosen threshold the sets decode 0.75, 2.5 tokens per pass "
+                      "(infill-single / edit); met by edit. Pooled over the split (tokens / decoding passes of all 20 "
+                      "tasks): 2.06.", card)
+
     def test_a_replaced_model_is_summarised_under_history_and_on_the_card(self):
         old = {"provenance": {"hardware": "x86_64 CPU, 2 cores", "stages": [
                    {"stage": "ar", "steps": 10, "tokens": 8e6, "seconds": 600, "device": "cpu"}]},
