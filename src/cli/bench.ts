@@ -10,7 +10,10 @@
  *   one-line (stop at the line break, 32 tokens) and multi-line (64 tokens);
  *   threshold decoding (the package's setting) against one token per step (fixed, steps = block size),
  *               interleaved per context on the same prompt with its KV reused, so both measure decoding
- *               alone under the same machine load.
+ *               alone under the same machine load;
+ *   edits       the 16 lines from the cursor's line on, "Add a docstring", threshold decoding with and
+ *               without prompt lookup and one token per step, interleaved the same way (an edit copies
+ *               most of its code, which is what prompt lookup decodes in parallel).
  * Where python3 with torch and the package's checkpoint are found, the cold prompts also go through the
  * reference sampler (scripts/diffcoder/sampler.py) on the same weights: a baseline from the same run.
  */
@@ -31,6 +34,8 @@ interface Context {
   suffix: string;
   /** The missing line, typed a few characters per warm request. */
   line: string;
+  /** The 16 lines from the cursor's line on: the code of an edit request. */
+  code: string;
 }
 
 interface Sample {
@@ -122,7 +127,7 @@ export function makeContext(tok: CodeTokenizer, file: string, prefixTokens = 768
     const suf = tok.encode(text.slice(after, after + suffixTokens * 8));
     const prefix = tok.decode(pre.slice(-prefixTokens)).replace(/^[^\n]*\n/, '');
     const suffix = tok.decode(suf.slice(0, suffixTokens)).replace(/\n[^\n]*$/, '\n');
-    return { file, prefix, suffix, line: body };
+    return { file, prefix, suffix, line: body, code: lines.slice(i, i + 16).join('\n') + '\n' };
   }
   return undefined;
 }
@@ -255,15 +260,36 @@ export async function bench(argv: string[]): Promise<void> {
     }
     rows.push(row(`multi-line, prompt reused: threshold`, thresholdSame));
     rows.push(row(`multi-line, prompt reused: one token per step (fixed, ${B}/block)`, fixed));
+
+    log('edits: prompt lookup vs without vs one token per step');
+    const editAsk = async (c: Context, d: DecodingOptions): Promise<Sample> => {
+      const t0 = performance.now();
+      const result = await engine.edit({ instruction: 'Add a docstring', code: c.code, maxTokens: 512, decoding: d }, token);
+      return { latencyMs: performance.now() - t0, result };
+    };
+    const edits = { lookup: [] as Sample[], none: [] as Sample[], one: [] as Sample[] };
+    for (const c of contexts) {
+      await editAsk(c, threshold); // the prompt's KV, so the runs below decode only
+      edits.lookup.push(await editAsk(c, { ...threshold, promptLookup: true }));
+      edits.none.push(await editAsk(c, { ...threshold, promptLookup: false }));
+      edits.one.push(await editAsk(c, oneTokenPerStep));
+    }
+    const editRows = [
+      row('edit (16 lines), prompt reused: threshold + prompt lookup', edits.lookup),
+      row('edit (16 lines), prompt reused: threshold, no prompt lookup', edits.none),
+      row(`edit (16 lines), prompt reused: one token per step (fixed, ${B}/block)`, edits.one),
+    ];
     const stats = await engine.stats();
-    return { rows, cold, model, rssBytes: stats.rssBytes };
+    return { rows, editRows, cold, model, rssBytes: stats.rssBytes };
   });
 
-  const { rows, cold, model } = result;
+  const { rows, editRows, cold, model } = result;
   const thr = rows[rows.length - 2];
   const one = rows[rows.length - 1];
   const msPerToken = (r: BenchRow) => (r.tokensPerSecond > 0 ? 1000 / r.tokensPerSecond : NaN);
   const speedup = round(msPerToken(one) / msPerToken(thr), 2);
+  const [editLookup, editNone, editOne] = editRows;
+  const lookupGain = { vsNoLookup: round(msPerToken(editNone) / msPerToken(editLookup), 2), vsOneTokenPerStep: round(msPerToken(editOne) / msPerToken(editLookup), 2) };
   const byName = (n: string) => rows.find((r) => r.name === n)!;
   // p50 ratio cold/warm; one-line answers end at different lengths, multi-line ones mostly at the budget
   const warmGain = (k: string) => round(byName(`${k} cold`).p50Ms / byName(`${k} warm (typing)`).p50Ms, 2);
@@ -315,7 +341,8 @@ export async function bench(argv: string[]): Promise<void> {
     threads: load.threads ?? 0,
     decoding: { ...manifest.decoding, ...dec },
     contexts: contexts.map((c) => path.relative(packageRoot(), c.file)),
-    rows,
+    rows: [...rows, ...editRows],
+    promptLookupOnEdits: { ...lookupGain, tokensPerPass: { lookup: editLookup.tokensPerPass, noLookup: editNone.tokensPerPass, oneTokenPerStep: editOne.tokensPerPass } },
     thresholdVsOneTokenPerStep: { speedup, thresholdTokensPerPass: thr.tokensPerPass, oneTokenPerStepTokensPerPass: one.tokensPerPass },
     warmVsCold: { oneLineP50Speedup: warmGain('one-line'), multiLineP50Speedup: warmGain('multi-line'), reusedShare: round(warmOne.reusedTokens / Math.max(1, warmOne.promptTokens), 3) },
     workerRssMB: round(result.rssBytes / 2 ** 20),
@@ -329,13 +356,14 @@ export async function bench(argv: string[]): Promise<void> {
   o(`model ${model.name} ${model.version} (${model.weights}) on ${model.device}, threads ${load.threads || 'default'}, block ${B}, ${report.decoding.mode} ${report.decoding.mode === 'threshold' ? report.decoding.threshold : report.decoding.stepsPerBlock + ' steps/block'}`);
   o(`${contexts.length} contexts (~1k tokens of prefix + suffix) from ${[...new Set(report.contexts.map((c) => c.split(path.sep).slice(0, 2).join('/')))].join(', ')}`);
   o('');
-  const w = Math.max(...rows.map((r) => r.name.length)) + 2;
+  const w = Math.max(...report.rows.map((r) => r.name.length)) + 2;
   o(`${'workload'.padEnd(w)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'engine'.padStart(8)} ${'tok/s'.padStart(8)} ${'tok/pass'.padStart(8)} ${'reused'.padStart(7)}`);
-  for (const r of rows) {
+  for (const r of report.rows) {
     o(`${r.name.padEnd(w)} ${r.p50Ms.toFixed(1).padStart(8)} ${r.p95Ms.toFixed(1).padStart(8)} ${r.engineP50Ms.toFixed(1).padStart(8)} ${r.tokensPerSecond.toFixed(1).padStart(8)} ${r.tokensPerPass.toFixed(2).padStart(8)} ${(((100 * r.reusedTokens) / Math.max(1, r.promptTokens)).toFixed(1) + '%').padStart(7)}`);
   }
   o('');
   o(`threshold vs one token per step: ${speedup}x faster per generated token (${thr.tokensPerPass} vs ${one.tokensPerPass} tokens per pass)`);
+  o(`edits, prompt lookup: ${lookupGain.vsNoLookup}x faster per generated token than threshold alone, ${lookupGain.vsOneTokenPerStep}x than one token per step (${editLookup.tokensPerPass} vs ${editNone.tokensPerPass} vs ${editOne.tokensPerPass} tokens per pass)`);
   const wc = report.warmVsCold;
   o(`warm (typing) vs cold p50: one-line ${wc.oneLineP50Speedup}x, multi-line ${wc.multiLineP50Speedup}x (${round(100 * wc.reusedShare, 1)}% of prompt tokens reused)`);
   o(`worker RSS: ${report.workerRssMB} MB`);

@@ -116,12 +116,14 @@ test('convert makes a package that the other commands load', () => {
   assert.equal(c.tokens, 4);
 });
 
-test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step, memory, python baseline', () => {
+test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step, prompt lookup on edits, memory, python baseline', () => {
   const r = json(cli(['bench', '--json', '--model', m.dir, '--contexts', '2', '--typing', '2', '--checkpoint', m.checkpoint, '--threads', '2']));
   const names = r.rows.map((x: { name: string }) => x.name);
   assert.deepEqual(names, [
     'one-line cold', 'one-line warm (typing)', 'multi-line cold', 'multi-line warm (typing)',
     'multi-line, prompt reused: threshold', 'multi-line, prompt reused: one token per step (fixed, 4/block)',
+    'edit (16 lines), prompt reused: threshold + prompt lookup', 'edit (16 lines), prompt reused: threshold, no prompt lookup',
+    'edit (16 lines), prompt reused: one token per step (fixed, 4/block)',
   ]);
   const row = (n: string) => r.rows.find((x: { name: string }) => x.name === n);
   assert.equal(row('one-line cold').reusedTokens, 0);
@@ -130,6 +132,9 @@ test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step
   assert.ok(row('multi-line, prompt reused: one token per step (fixed, 4/block)').tokensPerPass <= 1);
   assert.ok(row('multi-line, prompt reused: threshold').reusedTokens > 0);
   assert.ok(r.thresholdVsOneTokenPerStep.speedup > 0);
+  assert.ok(row('edit (16 lines), prompt reused: threshold + prompt lookup').reusedTokens > 0);
+  assert.ok(row('edit (16 lines), prompt reused: one token per step (fixed, 4/block)').tokensPerPass <= 1);
+  assert.ok(r.promptLookupOnEdits.vsNoLookup > 0 && r.promptLookupOnEdits.vsOneTokenPerStep > 0);
   assert.ok(r.workerRssMB > 10);
   assert.equal(r.contexts.length, 2);
   if (pythonWithTorch()) {
