@@ -82,12 +82,23 @@ class ModelCardTest(unittest.TestCase):
         m = {"name": "m", "version": "1", "blockSize": 4, "weights": {"dtype": "int8"}, "files": {},
              "architecture": {"hiddenSize": 256, "numLayers": 8, "numHeads": 4, "numKvHeads": 2, "headDim": 64,
                               "intermediateSize": 768, "ropeTheta": 10000, "vocabSize": 16384},
-             "evaluation": {"threshold": 0.9, "heldout": held, "threshold_sweep": sweep, "meets_rule": True, "max_loss": 2.0}}
+             "evaluation": {"threshold": 0.9, "heldout": held, "threshold_sweep": sweep, "meets_rule": True, "max_loss": 2.0,
+                            "tokens_per_pass_ceiling": {"infill-single": 2.38, "edit": 3.87}}}
         card = model_card.render_card(m)
         self.assertIn("| edit | 10 | 12.0 | 13.0 | -1.0 | 2.5 | 0.5 | 12.0 / 2.0 |", card)
         self.assertIn("on every set): not met; at the chosen threshold the sets decode 0.75, 2.5 tokens per pass "
                       "(infill-single / edit); met by edit. Pooled over the split (tokens / decoding passes of all 20 "
-                      "tasks): 2.06.", card)
+                      "tasks): 2.06. The most any model could decode on these tasks (one pass per block the answer and "
+                      "its EOS touch): 2.38 / 3.87.", card)
+
+    def test_the_parallel_ceiling_counts_the_blocks_an_answer_and_its_eos_touch(self):
+        path = os.path.join(tempfile.mkdtemp(), "t.ids.jsonl")
+        with open(path, "w") as f:
+            f.write(json.dumps({"prompt": [0] * 8, "target": [1, 2, 3]}) + "\n")  # 3 + EOS in one block
+            f.write(json.dumps({"prompt": [0] * 7, "target": [1, 2, 3]}) + "\n")  # the prompt's tail: 2 blocks
+        self.assertEqual(model_card.tokens_per_pass_ceiling(path, 4, 10), 2.0)
+        self.assertEqual(model_card.tokens_per_pass_ceiling(path, 4, 1), 3.0)
+        self.assertIsNone(model_card.tokens_per_pass_ceiling(path + ".absent", 4, 10))
 
     def test_a_replaced_model_is_summarised_under_history_and_on_the_card(self):
         old = {"provenance": {"hardware": "x86_64 CPU, 2 cores", "stages": [
