@@ -2,7 +2,8 @@
  * The inline-completion pipeline, editor-agnostic (the VS Code adapter is src/features/inlineCompletion.ts):
  *   cache (exact or typed-ahead) -> adaptive debounce -> prompt windows by token budget ->
  *   single/multi-line decision -> newest-only scheduler -> engine -> post-processing filters -> cache.
- * After a suggestion is accepted, what follows it is prefetched into the cache.
+ * After a suggestion is accepted, what follows it is prefetched into the cache. Asked explicitly (the
+ * editor's cycling through suggestions), it adds sampled alternatives to the greedy suggestion.
  */
 import type { CancellationToken } from 'vscode-jsonrpc';
 import type { Engine } from '../client/types';
@@ -37,7 +38,7 @@ export interface CompletionOutput {
   /** Insert at the cursor, replacing `replaceRight` characters right of it. */
   text: string;
   replaceRight: number;
-  source: 'model' | 'cache' | 'prefetch';
+  source: 'model' | 'cache' | 'prefetch' | 'sample';
   multiline: boolean;
 }
 
@@ -67,6 +68,9 @@ function sleep(ms: number, token?: CancellationToken): Promise<boolean> {
 
 let nextId = 1;
 
+/** Sampling temperature for alternative suggestions: varied, still mostly what the model believes. */
+export const ALTERNATIVE_TEMPERATURE = 0.7;
+
 export class Completer {
   readonly cache = new CompletionCache(256);
   readonly scheduler = new LatestOnlyScheduler<GenerateResult>();
@@ -88,18 +92,9 @@ export class Completer {
 
   /** A completion at the cursor, or undefined (nothing useful, superseded or cancelled). */
   async provide(input: CompletionInput, token?: CancellationToken): Promise<CompletionOutput | undefined> {
-    const { text, offset } = input;
-    const prefix = text.slice(0, offset);
-    const suffix = text.slice(offset);
-    const lineStart = prefix.lastIndexOf('\n') + 1;
-    const nl = suffix.indexOf('\n');
-    const linePrefix = prefix.slice(lineStart);
-    const lineSuffix = nl < 0 ? suffix : suffix.slice(0, nl);
-    // Inside a word (`fo|o`) a suggestion is almost never wanted; don't spend an inference on it.
-    if (/^\w/.test(lineSuffix) && /\w$/.test(linePrefix)) return undefined;
-
-    const s = this.settings();
-    const multiline = isMultiline(s.multiline, linePrefix, lineSuffix);
+    const at = this.cursor(input);
+    if (!at) return undefined;
+    const { prefix, suffix, multiline } = at;
 
     const hit = this.cache.get(prefix, suffix);
     if (hit) {
@@ -118,6 +113,37 @@ export class Completer {
   }
 
   /**
+   * Up to `count` different suggestions for the editor to cycle through: the greedy one first (as
+   * provide gives it), then answers sampled at ALTERNATIVE_TEMPERATURE with seeds 1, 2, ..., each through
+   * the same filters; a text already offered counts once. Samples often repeat on a confident model, so a
+   * few more are tried than asked. Sampled answers never enter the cache, which holds greedy ones.
+   */
+  async alternatives(input: CompletionInput, count: number, token?: CancellationToken): Promise<CompletionOutput[]> {
+    const at = this.cursor(input);
+    if (!at) return [];
+    const out: CompletionOutput[] = [];
+    const first = await this.provide(input, token);
+    if (first) out.push(first);
+    for (let seed = 1; out.length < count && seed <= count + 1 && !token?.isCancellationRequested; seed++) {
+      const raw = await this.request(input, at.multiline, token, 'alternative', seed);
+      const alt = raw === undefined ? undefined : this.finish(raw, input, at.multiline, 'sample');
+      if (alt && !out.some((o) => o.text === alt.text)) out.push(alt);
+    }
+    return out;
+  }
+
+  /** Where the cursor is, or undefined inside a word (`fo|o`: a suggestion is almost never wanted there). */
+  private cursor(input: CompletionInput): { prefix: string; suffix: string; multiline: boolean } | undefined {
+    const prefix = input.text.slice(0, input.offset);
+    const suffix = input.text.slice(input.offset);
+    const linePrefix = prefix.slice(prefix.lastIndexOf('\n') + 1);
+    const nl = suffix.indexOf('\n');
+    const lineSuffix = nl < 0 ? suffix : suffix.slice(0, nl);
+    if (/^\w/.test(lineSuffix) && /\w$/.test(linePrefix)) return undefined;
+    return { prefix, suffix, multiline: isMultiline(this.settings().multiline, linePrefix, lineSuffix) };
+  }
+
+  /**
    * The user accepted `output` at `input`: ask now for what follows it, so the next suggestion is
    * ready when the editor asks (the editor's request joins this one if it comes while it runs).
    */
@@ -132,12 +158,16 @@ export class Completer {
     void this.request(next, multiline, undefined, 'prefetch').catch(() => undefined);
   }
 
-  /** Sends one request through the scheduler; stores the model's raw answer in the cache. */
+  /**
+   * Sends one request through the scheduler; stores the model's raw answer in the cache. With a seed,
+   * samples (ALTERNATIVE_TEMPERATURE) instead, and the answer is not cached.
+   */
   private async request(
     input: CompletionInput,
     multiline: boolean,
     token: CancellationToken | undefined,
-    kind: 'complete' | 'prefetch',
+    kind: 'complete' | 'prefetch' | 'alternative',
+    seed?: number,
   ): Promise<string | undefined> {
     const s = this.settings();
     const prefix = input.text.slice(0, input.offset);
@@ -146,7 +176,8 @@ export class Completer {
     const windows = buildWindows(input.text, input.offset, { prefixTokens: s.prefixTokens, suffixTokens: s.suffixTokens }, this.counter());
     const windowMs = Date.now() - t0;
     const id = `c${nextId++}`;
-    const key = cacheKey(prefix, suffix) + (multiline ? '\u0001m' : '\u0001s');
+    const key = cacheKey(prefix, suffix) + (multiline ? '\u0001m' : '\u0001s') + (seed === undefined ? '' : `\u0001seed${seed}`);
+    const decoding = seed === undefined ? s.decoding : { ...s.decoding, temperature: ALTERNATIVE_TEMPERATURE, seed };
     let result: GenerateResult | undefined;
     try {
       result = await this.scheduler.run(
@@ -162,7 +193,7 @@ export class Completer {
               suffix: windows.suffix,
               maxTokens: s.maxNewTokens,
               singleLine: !multiline,
-              decoding: s.decoding,
+              decoding,
             },
             t,
           )
@@ -187,7 +218,7 @@ export class Completer {
     );
     this.events.result?.(result);
     if (result.stoppedBy === 'cancelled') return undefined;
-    this.cache.set(prefix, suffix, result.text);
+    if (seed === undefined) this.cache.set(prefix, suffix, result.text);
     return result.text;
   }
 

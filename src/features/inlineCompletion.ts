@@ -3,7 +3,8 @@
  * InlineCompletionItem out. The item's range starts at the cursor and, when the completion re-types
  * auto-closed characters, covers them, so Tab replaces instead of doubling them. Ranges stay on the
  * cursor line, which keeps VS Code's partial accepts working: editor.action.inlineSuggest.acceptNextWord
- * (Ctrl+Right / Cmd+Right) and editor.action.inlineSuggest.acceptNextLine.
+ * (Ctrl+Right / Cmd+Right) and editor.action.inlineSuggest.acceptNextLine. Asked by a user gesture
+ * (cycling with Alt+] / Alt+[, or Trigger Inline Suggestion), it returns alternatives to cycle through.
  */
 import * as vscode from 'vscode';
 import { Completer, type CompletionInput, type CompletionOutput } from '../completion/completer';
@@ -13,6 +14,8 @@ import { errorMessage, log } from './log';
 import type { StatusBar } from './statusBar';
 
 export const ACCEPTED_COMMAND = 'diffcoder.completionAccepted';
+/** Suggestions offered when the user asks for more than one (as llama.vscode: three). */
+const ALTERNATIVES = 3;
 
 function indentationOf(document: vscode.TextDocument): { indentUnit: string; tabSize: number } {
   const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
@@ -62,9 +65,15 @@ export class InlineCompletionFeature implements vscode.InlineCompletionItemProvi
     const suffix = document.getText(new vscode.Range(position, document.lineAt(document.lineCount - 1).range.end)).replace(/\r\n/g, '\n');
     const input: CompletionInput = { text: prefix + suffix, offset: prefix.length, ...indentationOf(document) };
     const hitsBefore = this.completer.cache.hits;
-    let output: CompletionOutput | undefined;
+    let outputs: CompletionOutput[];
     try {
-      output = await this.completer.provide(input, token);
+      if (context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke) {
+        outputs = await this.completer.alternatives(input, ALTERNATIVES, token);
+        log().info(`alternatives: ${outputs.length} offered`);
+      } else {
+        const one = await this.completer.provide(input, token);
+        outputs = one ? [one] : [];
+      }
     } catch (e) {
       // Routine failures stay in the log and the status bar; no popups while typing.
       if (Date.now() - this.lastError > 10_000) log().error(`completion failed: ${errorMessage(e)}`);
@@ -72,15 +81,16 @@ export class InlineCompletionFeature implements vscode.InlineCompletionItemProvi
       return undefined;
     }
     if (this.completer.cache.hits > hitsBefore) this.status.cacheHits++;
-    if (!output || token.isCancellationRequested) return undefined;
+    if (!outputs.length || token.isCancellationRequested) return undefined;
     const lineEnd = document.lineAt(position.line).range.end.character;
-    const end = position.translate(0, Math.min(output.replaceRight, lineEnd - position.character));
-    const item = new vscode.InlineCompletionItem(output.text, new vscode.Range(position, end), {
-      title: 'Accepted',
-      command: ACCEPTED_COMMAND,
-      arguments: [input, output],
+    return outputs.map((output) => {
+      const end = position.translate(0, Math.min(output.replaceRight, lineEnd - position.character));
+      return new vscode.InlineCompletionItem(output.text, new vscode.Range(position, end), {
+        title: 'Accepted',
+        command: ACCEPTED_COMMAND,
+        arguments: [input, output],
+      });
     });
-    return [item];
   }
 
   dispose(): void {

@@ -1,7 +1,8 @@
 /**
  * End-to-end in a real VS Code (code-server + headless Chromium), with DiffCoder installed from its
  * packaged VSIX and the real bundled model (or, until it exists, the tiny random fixture package):
- * ghost text in Python and TypeScript accepted with Tab and saved; an instructed edit shown as a diff,
+ * ghost text in Python and TypeScript accepted with Tab and saved; Alt+] cycling to sampled alternatives;
+ * an instructed edit shown as a diff,
  * accepted (file changes) and rejected (file byte-identical); a save while a proposal is shown writes only
  * the user's text (with auto save after a delay the proposal opens side by side); a code action on a
  * diagnostic; the device in the status bar; and 20 s of continuous typing with never more than one
@@ -22,6 +23,7 @@ import {
 // ("Add a docstring"); asked to "Simplify" these functions it returns them as they are (no proposal).
 const FILES: Record<string, string> = {
   'ghost.py': 'import math\n\n\ndef area_of_circle(radius):\n    return math.pi * radius ** 2\n\n\n',
+  'cycle.py': 'import math\n\n\ndef area_of_circle(radius):\n    return math.pi * radius ** 2\n\n\n',
   'ghost.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n\n',
   'edit_accept.py': 'def total(items):\n    t = 0\n    for i in items:\n        t = t + i\n    return t\n',
   'edit_reject.py': 'def mean(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s / len(xs)\n',
@@ -180,6 +182,23 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     const saved = read('ghost.py');
     const probe = ghost.replace(/\s+/g, '').slice(0, 12);
     assert.ok(saved.replace(/\s+/g, '').includes(probe), `saved file contains the suggestion ${JSON.stringify(probe)}:\n${saved}`);
+  });
+
+  test('Alt+] asks for more suggestions: sampled alternatives, cycled in the ghost text', async () => {
+    await openFile(vs.page, 'cycle.py');
+    await vs.page.keyboard.press('Control+End');
+    const first = await typeUntilGhost('def perimeter(width, height):\n', 'r ', '02b-cycle-first');
+    const logText = () => fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8');
+    const offeredLines = () => [...logText().matchAll(/alternatives: (\d+) offered/g)];
+    const seen = offeredLines().length;
+    await vs.page.keyboard.press('Alt+BracketRight');
+    const offered = await waitFor(() => { const m = offeredLines(); return m.length > seen ? Number(m[m.length - 1][1]) : undefined; }, 60_000, 'alternatives offered (the log line)');
+    log(`alternatives offered: ${offered}; first ghost text ${JSON.stringify(first)}`);
+    assert.ok(offered >= 2, `more than one suggestion to cycle through (${offered})`);
+    const next = await waitFor(async () => { const g = await ghostText(vs.page); return g && g !== first ? g : undefined; }, 15_000, 'another suggestion in the ghost text', 200);
+    log(`after Alt+]: ${JSON.stringify(next)}`);
+    await shot(vs.page, '02b-cycle-next');
+    await vs.page.keyboard.press('Escape');
   });
 
   test('TypeScript: ghost text appears, Tab accepts it, the saved file has it', async () => {
@@ -497,11 +516,11 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     let max = 0;
     let started = 0;
     for (const l of lines) {
-      if (/ (complete|prefetch) c\d+ start:/.test(l)) {
+      if (/ (complete|prefetch|alternative) c\d+ start:/.test(l)) {
         inFlight++;
         started++;
         max = Math.max(max, inFlight);
-      } else if (/ (complete|prefetch) c\d+ settled/.test(l)) inFlight--;
+      } else if (/ (complete|prefetch|alternative) c\d+ settled/.test(l)) inFlight--;
     }
     log(`typing: ${i} keys, ${started} requests started in all, most in flight at once: ${max}`);
     assert.ok(started > 0, 'requests were made');
