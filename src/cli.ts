@@ -36,7 +36,8 @@ commands:
                                                 PyTorch reference: tokens/s, tokens/forward, memory
   bench [--contexts N] [--typing K] [--checkpoint DIR] [--no-python]
                                                 completion latency, tokens/s, KV reuse, threshold vs one
-                                                token per step, memory; python reference where installed
+                                                token per step, prompt lookup on edits, memory; python
+                                                reference where installed
 
 options (every command):
   --model DIR          model package (default: the bundled media/models/diffcoder-small)
