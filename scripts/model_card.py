@@ -137,12 +137,11 @@ def main(argv=None):
         manifest["decoding"]["promptLookup"] = True
         results = {name: {"threshold": r[chosen], "fixed": r["fixed"], "no_lookup": r["no-lookup"]}
                    for name, r in runs.items()}
-        old_eval = manifest.get("evaluation") or {}
         if a.runs:
-            pytorch = [json.loads(x) for x in open(os.path.join(a.runs, "eval.jsonl"))] if os.path.exists(
-                os.path.join(a.runs, "eval.jsonl")) else []
-        else:
-            pytorch = old_eval.get("stages_pytorch", [])
+            stage_evals = os.path.join(a.runs, "eval.jsonl")
+            pytorch = [json.loads(x) for x in open(stage_evals)] if os.path.exists(stage_evals) else []
+        else:  # the same weights re-measured: their stage table stands
+            pytorch = (manifest.get("evaluation") or {}).get("stages_pytorch", [])
         manifest["evaluation"] = {
             "heldout": results,
             "threshold": chosen,

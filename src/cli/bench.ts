@@ -132,7 +132,6 @@ export function makeContext(tok: CodeTokenizer, file: string, prefixTokens = 768
   return undefined;
 }
 
-/** A python3 that can import torch; undefined if none (with what each candidate said). */
 /** A request to scripts/diffcoder/decode_reference.py decoding as the engine does with `d`. */
 export function referenceRequest(d: Manifest['decoding'] & DecodingOptions, prompt: number[], maxTokens: number) {
   return {
@@ -147,6 +146,7 @@ export function referenceRequest(d: Manifest['decoding'] & DecodingOptions, prom
   };
 }
 
+/** A python3 that can import torch; undefined if none (with what each candidate said). */
 export function findPython(tried: string[]): string | undefined {
   for (const py of [process.env.DIFFCODER_PYTHON, 'python3', '/usr/bin/python3']) {
     if (!py) continue;
