@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 want_e2e=0
 for a in "$@"; do [ "$a" = "--e2e" ] && want_e2e=1; done
 
-apt_packages=(python3 python3-torch python3-numpy python3-onnx libopenblas0-openmp)
+apt_packages=(python3 python3-torch python3-numpy python3-onnx libopenblas0-openmp libjemalloc2)
 [ "$want_e2e" = 1 ] && apt_packages+=(chromium libkrb5-dev pkg-config build-essential)
 missing=()
 for p in "${apt_packages[@]}"; do
