@@ -3,14 +3,15 @@ from ..text_units import line_spans
 from .middles import pick_middle
 from .windows import cut_window
 
-# Share of each middle kind in SFT (what editors ask for most: the rest of a line).
+# Share of each middle kind in SFT (what editors ask for most: the rest of a line). 'empty' was 16 %:
+# the model then answered nothing for 27 % of held-out single-line tasks, all of which expect text.
 SFT_KIND_WEIGHTS = {
-    'rest_of_line': 0.26,
-    'span_in_line': 0.12,
+    'rest_of_line': 0.33,
+    'span_in_line': 0.16,
     'whole_line': 0.12,
     'multi_line': 0.17,
     'block': 0.17,
-    'empty': 0.16,
+    'empty': 0.05,
 }
 
 
