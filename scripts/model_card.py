@@ -30,6 +30,9 @@ sys.path.insert(0, HERE)
 from data.score import read_jsonl, score, summarize  # noqa: E402
 
 SETS = [("infill-single", "infill", True), ("infill-multi", "infill", False), ("edit", "edit", False)]
+# Cursors where the file is complete as it is: nothing to decode, so not a speed set; what counts is how often
+# the model answers nothing (multi-line mode, as the editor asks at the end of a line; whitespace counts as nothing).
+EMPTY_SET = "infill-empty"
 
 
 def run_eval(package: str, tasks: str, kind: str, single: bool, mode: str, block: int,
@@ -60,6 +63,23 @@ def tokens_per_pass_ceiling(ids_path: str, block: int, limit: int) -> float | No
     tokens = sum(len(t["target"]) for t in tasks)
     blocks = sum(-(-(len(t["prompt"]) % block + len(t["target"]) + 1) // block) for t in tasks)
     return round(tokens / max(1, blocks), 2)
+
+
+def answers_nothing(package: str, eval_dir: str, limit: int, block: int, threshold: float, tmp: str) -> dict | None:
+    """How often the model suggests nothing where nothing belongs (EMPTY_SET); None without that set."""
+    src = os.path.join(eval_dir, f"{EMPTY_SET}.jsonl")
+    if not os.path.exists(src):
+        return None
+    tasks = read_jsonl(src)[:limit]
+    path = os.path.join(tmp, f"{EMPTY_SET}.jsonl")
+    with open(path, "w") as f:
+        f.writelines(json.dumps(t) + "\n" for t in tasks)
+    completions, _ = run_eval(package, path, "infill", False, "threshold", block,
+                              ["--threshold", str(threshold), "--prompt-lookup", "on"])
+    overall = summarize(score(tasks, completions))["all"]["all"]
+    result = {"n": len(tasks), "answered_nothing": round(100 * overall["exact_match"], 1), "threshold": threshold}
+    print(EMPTY_SET, json.dumps(result), flush=True)
+    return result
 
 
 def choose_threshold(sweep: dict, max_loss: float) -> tuple[float, bool]:
@@ -133,6 +153,7 @@ def main(argv=None):
                          for name, r in runs.items()} for t in thresholds}
             chosen, meets = choose_threshold(sweep, a.max_loss)
             measure("no-lookup", "threshold", ["--threshold", str(chosen), "--prompt-lookup", "off"])
+            silence = answers_nothing(a.package, a.eval, a.limit, block, chosen, tmp)
         manifest["decoding"]["threshold"] = chosen
         manifest["decoding"]["promptLookup"] = True
         results = {name: {"threshold": r[chosen], "fixed": r["fixed"], "no_lookup": r["no-lookup"]}
@@ -154,6 +175,7 @@ def main(argv=None):
             "tokens_per_pass_ceiling": {name: tokens_per_pass_ceiling(os.path.join(a.eval, f"{name}.ids.jsonl"), block, a.limit)
                                         for name, _, _ in SETS},
             "measured_with": "scripts/model_card.py (diffcoder eval on this package, CPU)",
+            **({"where_nothing_belongs": silence} if silence else {}),
         }
         if a.runs:
             record_training(manifest, a.runs)
@@ -200,6 +222,8 @@ def previous_versions(old: dict) -> list:
                            "n": r.get("threshold", {}).get("n")}
                     for name, r in (ev.get("heldout") or {}).items()},
     }
+    if ev.get("where_nothing_belongs"):
+        entry["answered_nothing"] = ev["where_nothing_belongs"]["answered_nothing"]
     return [entry] + list(old.get("history") or [])
 
 
@@ -272,6 +296,12 @@ def render_card(m: dict) -> str:
             lines.append(f"| {name} | {t.get('n')} | {pct(t.get('exact_match'))} | {pct(f1.get('exact_match'))} | "
                          f"{pct(d)} | {t.get('tokens_per_pass')} | {t.get('edit_similarity')} | {without} |")
         lines.append("")
+    nothing = ev.get("where_nothing_belongs")
+    if nothing:
+        lines += [f"Where nothing belongs ({EMPTY_SET}, n={nothing['n']}: the end of a finished line, the start of an "
+                  f"existing line or a typing spot in a complete file) the model answers nothing "
+                  f"{nothing['answered_nothing']:.1f} % of the time (threshold {nothing['threshold']:g}, multi-line); "
+                  "each other answer is a suggestion nobody needs.", ""]
     sweep = ev.get("threshold_sweep") or {}
     if sweep:
         lines += [
@@ -327,7 +357,9 @@ def render_card(m: dict) -> str:
             em = ", ".join(f"{n} {pct(r.get('exact_match'))} % EM ({r.get('tokens_per_pass')} tokens/pass, n={r.get('n')})"
                            for n, r in h.get("heldout", {}).items())
             lines.append(f"- {h['tokens'] / 1e6:.0f}M training tokens ({'; '.join(h.get('stages', []))}); "
-                         f"{h.get('hardware')}; threshold {h.get('threshold')}: {em}.")
+                         f"{h.get('hardware')}; threshold {h.get('threshold')}: {em}"
+                         + (f"; answered nothing where nothing belongs {h['answered_nothing']:.1f} %" if "answered_nothing" in h else "")
+                         + ".")
         lines.append("")
     lines += [
         "## Limits",

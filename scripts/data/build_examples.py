@@ -4,7 +4,7 @@
                                   OUT/sft/edit.jsonl  {id, lang, family, instruction, code, new_code}
   evaluation candidates, from the held-out split only (tokenize.ts applies the token limits and keeps
   the first N of each; candidates are interleaved over languages so any prefix is spread evenly):
-                                  EVAL/candidates/{infill-single,infill-multi,edit}.jsonl
+                                  EVAL/candidates/{infill-single,infill-multi,edit,infill-empty}.jsonl
 
 Every document gets its own random stream seeded by (seed, split, document id), so the output does not
 depend on worker count or order.
@@ -26,6 +26,8 @@ from .fim.examples import fim_examples
 
 EVAL_SINGLE_KINDS = {'rest_of_line': 0.6, 'span_in_line': 0.4}
 EVAL_MULTI_KINDS = {'multi_line': 0.5, 'block': 0.5}
+# Cursors where the file is complete as it is: the right answer is nothing (what 'empty' SFT rows teach).
+EVAL_EMPTY_KINDS = {'empty': 1.0}
 
 
 def doc_rng(seed, split, doc_id):
@@ -56,7 +58,9 @@ def _eval_doc(doc):
     single = fim_examples(rng, doc, cap=4, kinds=EVAL_SINGLE_KINDS, full_window=True)
     multi = fim_examples(rng, doc, cap=4, kinds=EVAL_MULTI_KINDS, full_window=True)
     edits = edit_examples(rng, doc, cap=4)
-    return doc['id'], doc['lang'], single, multi, edits
+    # Drawn last, so adding this set left the tasks above as they were.
+    empty = fim_examples(rng, doc, cap=2, kinds=EVAL_EMPTY_KINDS, full_window=True)
+    return doc['id'], doc['lang'], single, multi, edits, empty
 
 
 def _pool(workers):
@@ -112,9 +116,9 @@ def build_eval_candidates(corpus, eval_out, workers, docs_per_lang, seed):
     for lang, docs in sorted(by_lang.items()):
         docs.sort(key=lambda d: hashlib.sha256(f"{seed}:{d['id']}".encode()).hexdigest())
         chosen += docs[:docs_per_lang]
-    sets = {name: defaultdict(list) for name in ('infill-single', 'infill-multi', 'edit')}
+    sets = {name: defaultdict(list) for name in ('infill-single', 'infill-multi', 'edit', 'infill-empty')}
     pool = _pool(workers)
-    for doc_id, lang, single, multi, edits in _map(pool, _eval_doc, chosen):
+    for doc_id, lang, single, multi, edits, empty in _map(pool, _eval_doc, chosen):
         for k, e in enumerate(single):
             sets['infill-single'][lang].append({'task_id': f'single/{doc_id}/{k}', 'lang': lang, 'kind': e['kind'],
                                                 'prefix': e['prefix'], 'suffix': e['suffix'], 'middle': e['middle']})
@@ -124,6 +128,9 @@ def build_eval_candidates(corpus, eval_out, workers, docs_per_lang, seed):
         for k, e in enumerate(edits):
             sets['edit'][lang].append({'task_id': f'edit/{doc_id}/{k}', 'lang': lang, 'family': e['family'],
                                        'code': e['code'], 'instruction': e['instruction'], 'new_code': e['new_code']})
+        for k, e in enumerate(empty):
+            sets['infill-empty'][lang].append({'task_id': f'empty/{doc_id}/{k}', 'lang': lang, 'kind': e['kind'],
+                                               'prefix': e['prefix'], 'suffix': e['suffix'], 'middle': e['middle']})
     if pool:
         pool.close()
     counts = Counter()

@@ -285,7 +285,7 @@ interface Cand { task_id: string; lang: string; [k: string]: unknown }
 
 async function buildEval(enc: BatchEncoder, m: Manifest, specials: string[], opts: Options) {
   const result: Record<string, unknown> = {};
-  for (const name of ['infill-single', 'infill-multi', 'edit']) {
+  for (const name of ['infill-single', 'infill-multi', 'edit', 'infill-empty']) {
     const file = path.join(opts.evalOut, 'candidates', `${name}.jsonl`);
     if (!fs.existsSync(file)) continue;
     const cands = [...readJsonl<Cand>(file)];
@@ -309,6 +309,8 @@ async function buildEval(enc: BatchEncoder, m: Manifest, specials: string[], opt
         const mid = c.middle as string;
         if (!mid.trim() || mid.includes('\n')) why = 'not-single-line';
         else if (t.answer.length > opts.maxSingleTokens) why = 'too-long';
+      } else if (name === 'infill-empty') {
+        if (c.middle !== '') why = 'not-empty';
       } else if (name === 'infill-multi') {
         const lines = (c.middle as string).replace(/\n$/, '').split('\n').length;
         if (lines < 2 || lines > 8) why = 'not-2-8-lines';

@@ -118,6 +118,20 @@ class ModelCardTest(unittest.TestCase):
         self.assertIn("8M training tokens (ar 8.0M tokens, 10 min, cpu); x86_64 CPU, 2 cores; threshold 0.5: "
                       "edit 0.0 % EM (1.3 tokens/pass, n=40).", card)
 
+    def test_how_often_the_model_stays_silent_where_nothing_belongs_is_on_the_card_and_in_history(self):
+        m = {"name": "m", "version": "1", "blockSize": 4, "weights": {"dtype": "int8"}, "files": {},
+             "architecture": {"hiddenSize": 256, "numLayers": 8, "numHeads": 4, "numKvHeads": 2, "headDim": 64,
+                              "intermediateSize": 768, "ropeTheta": 10000, "vocabSize": 16384},
+             "evaluation": {"threshold": 0.9, "heldout": {"edit": {"threshold": {"n": 4, "exact_match": 25.0}}},
+                            "where_nothing_belongs": {"n": 300, "answered_nothing": 61.3, "threshold": 0.9}}}
+        self.assertIn("Where nothing belongs (infill-empty, n=300: ", model_card.render_card(m))
+        self.assertIn("the model answers nothing 61.3 % of the time (threshold 0.9, multi-line)", model_card.render_card(m))
+        h = model_card.previous_versions({**m, "provenance": {"stages": []}})
+        self.assertEqual(h[0]["answered_nothing"], 61.3)
+        self.assertIn("answered nothing where nothing belongs 61.3 %", model_card.render_card({**m, "history": h}))
+        self.assertIsNone(model_card.answers_nothing("pkg", tempfile.mkdtemp(), 10, 4, 0.9, tempfile.mkdtemp()),
+                          "older task folders have no infill-empty set")
+
     def test_threshold_choice_is_the_most_parallel_within_the_loss_bar(self):
         def r(em_loss, tpp):
             return {"exact_match": 20 - em_loss, "tokens_per_pass": tpp, "loss": em_loss}

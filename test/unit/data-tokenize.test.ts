@@ -52,6 +52,10 @@ function fixtureDirs() {
   writeJsonl(path.join(evalOut, 'candidates', 'infill-multi.jsonl'), [
     { task_id: 'm1', lang: 'go', kind: 'multi_line', prefix: '{\n', suffix: '\n}', middle: '\ta := 1\n\tb := 2' },
   ]);
+  writeJsonl(path.join(evalOut, 'candidates', 'infill-empty.jsonl'), [
+    { task_id: 'z1', lang: 'python', kind: 'empty', prefix: 'x = 1', suffix: '\ny = 2\n', middle: '' },
+    { task_id: 'z2', lang: 'python', kind: 'empty', prefix: 'x = ', suffix: '\n', middle: '1' }, // has an answer
+  ]);
   writeJsonl(path.join(evalOut, 'candidates', 'edit.jsonl'), [
     { task_id: 'd1', lang: 'python', family: 'fix_bug', code: 'x = a - b\n', instruction: 'fix it', new_code: 'x = b - a\n' },
   ]);
@@ -152,6 +156,9 @@ test('the data build writes the documented layout, deterministically', async () 
   const sids = JSON.parse(fs.readFileSync(path.join(opts.evalOut, 'infill-single.ids.jsonl'), 'utf8').trim());
   assert.deepEqual(sids.prompt, fimPrompt(tok, m, 'x = ', '\n'));
   assert.deepEqual(sids.target, tok.encode('compute(1)'));
+  const zids = fs.readFileSync(path.join(opts.evalOut, 'infill-empty.ids.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(zids.map((t) => [t.task_id, t.target]), [['z1', []]], 'only cursors where nothing belongs');
+  assert.deepEqual(meta.eval['infill-empty'].rejected, { 'not-empty': 1 });
   const eids = JSON.parse(fs.readFileSync(path.join(opts.evalOut, 'edit.ids.jsonl'), 'utf8').trim());
   assert.deepEqual(eids.prompt, editPrompt(tok, m, { instruction: 'fix it', code: 'x = a - b\n', language: 'python' }));
   assert.equal(meta.tokenizerCheck.mismatches, 0);
