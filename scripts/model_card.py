@@ -65,15 +65,20 @@ def tokens_per_pass_ceiling(ids_path: str, block: int, limit: int) -> float | No
     return round(tokens / max(1, blocks), 2)
 
 
-def answers_nothing(package: str, eval_dir: str, limit: int, block: int, threshold: float, tmp: str) -> dict | None:
-    """How often the model suggests nothing where nothing belongs (EMPTY_SET); None without that set."""
-    src = os.path.join(eval_dir, f"{EMPTY_SET}.jsonl")
-    if not os.path.exists(src):
-        return None
-    tasks = read_jsonl(src)[:limit]
-    path = os.path.join(tmp, f"{EMPTY_SET}.jsonl")
+def first_tasks(eval_dir: str, name: str, limit: int, tmp: str) -> tuple[list, str]:
+    """The first `limit` tasks of a held-out set, and a copy of them in tmp for `diffcoder eval`."""
+    tasks = read_jsonl(os.path.join(eval_dir, f"{name}.jsonl"))[:limit]
+    path = os.path.join(tmp, f"{name}.jsonl")
     with open(path, "w") as f:
         f.writelines(json.dumps(t) + "\n" for t in tasks)
+    return tasks, path
+
+
+def answers_nothing(package: str, eval_dir: str, limit: int, block: int, threshold: float, tmp: str) -> dict | None:
+    """How often the model suggests nothing where nothing belongs (EMPTY_SET); None without that set."""
+    if not os.path.exists(os.path.join(eval_dir, f"{EMPTY_SET}.jsonl")):
+        return None
+    tasks, path = first_tasks(eval_dir, EMPTY_SET, limit, tmp)
     completions, _ = run_eval(package, path, "infill", False, "threshold", block,
                               ["--threshold", str(threshold), "--prompt-lookup", "on"])
     overall = summarize(score(tasks, completions))["all"]["all"]
@@ -124,11 +129,7 @@ def main(argv=None):
         with tempfile.TemporaryDirectory() as tmp:
             sets = []
             for name, kind, single in SETS:
-                tasks = read_jsonl(os.path.join(a.eval, f"{name}.jsonl"))[: a.limit]
-                path = os.path.join(tmp, f"{name}.jsonl")
-                with open(path, "w") as f:
-                    f.writelines(json.dumps(t) + "\n" for t in tasks)
-                sets.append((name, kind, single, tasks, path))
+                sets.append((name, kind, single, *first_tasks(a.eval, name, a.limit, tmp)))
 
             def measure(setting, mode, extra):
                 for name, kind, single, tasks, path in sets:

@@ -124,8 +124,9 @@ class ModelCardTest(unittest.TestCase):
                               "intermediateSize": 768, "ropeTheta": 10000, "vocabSize": 16384},
              "evaluation": {"threshold": 0.9, "heldout": {"edit": {"threshold": {"n": 4, "exact_match": 25.0}}},
                             "where_nothing_belongs": {"n": 300, "answered_nothing": 61.3, "threshold": 0.9}}}
-        self.assertIn("Where nothing belongs (infill-empty, n=300: ", model_card.render_card(m))
-        self.assertIn("the model answers nothing 61.3 % of the time (threshold 0.9, multi-line)", model_card.render_card(m))
+        card = model_card.render_card(m)
+        self.assertIn("Where nothing belongs (infill-empty, n=300: ", card)
+        self.assertIn("the model answers nothing 61.3 % of the time (threshold 0.9, multi-line)", card)
         h = model_card.previous_versions({**m, "provenance": {"stages": []}})
         self.assertEqual(h[0]["answered_nothing"], 61.3)
         self.assertIn("answered nothing where nothing belongs 61.3 %", model_card.render_card({**m, "history": h}))
