@@ -99,7 +99,8 @@ export function buildWindows(text: string, offset: number, budget: WindowBudget,
   if (!prefixClipped) {
     let pos = lineStart; // start of the cursor line; the '\n' before it belongs to the line above
     while (pos > 0) {
-      const prevStart = before.lastIndexOf('\n', pos - 2) + 1;
+      // pos - 2 < 0 would make lastIndexOf search index 0 again: a document opening with an empty line looped here
+      const prevStart = pos >= 2 ? before.lastIndexOf('\n', pos - 2) + 1 : 0;
       const n = counter.count(before.slice(prevStart, pos)); // line + '\n'
       if (prefixTokens + n > prefixBudget) {
         prefixClipped = true;

@@ -56,3 +56,12 @@ test('windows: never exceed the budget with a real-ish counter', () => {
   // The sum of line counts is what the window reports.
   assert.ok(Math.abs(words.count(w.prefix) - w.prefixTokens) <= 12);
 });
+
+test('windows: a document that opens with empty lines (the line walk once looped forever there)', () => {
+  for (const s of ['\nx = 1\ny█', '\n\n\nx█', '\n█', '\n\nab█\n\n']) {
+    const [text, off] = doc(s);
+    const w = buildWindows(text, off, { prefixTokens: 100, suffixTokens: 100 }, chars);
+    assert.equal(w.prefix, text.slice(0, off), JSON.stringify(s));
+    assert.equal(w.suffix, text.slice(off), JSON.stringify(s));
+  }
+});

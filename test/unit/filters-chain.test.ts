@@ -20,3 +20,11 @@ for (const c of cases) {
     if (c.expect !== null) assert.equal(r.candidate!.replaceRight, c.replaceRight ?? 0);
   });
 }
+
+test('filterContextAt at the very start of a document that opens with an empty line', () => {
+  const ctx = filterContextAt('\nx = 1\n', 0, { multiline: true });
+  assert.equal(ctx.linePrefix, '');
+  assert.equal(ctx.lineSuffix, '');
+  assert.deepEqual(ctx.linesAbove, []);
+  assert.deepEqual(ctx.linesBelow, ['x = 1', '']);
+});

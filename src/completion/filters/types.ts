@@ -31,7 +31,7 @@ export function filterContextAt(
   offset: number,
   opts: { multiline: boolean; indentUnit?: string; tabSize?: number; lines?: number },
 ): FilterContext {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = offset > 0 ? text.lastIndexOf('\n', offset - 1) + 1 : 0; // lastIndexOf(x, -1) still looks at index 0
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
   const n = opts.lines ?? 50;
