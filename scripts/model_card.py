@@ -87,6 +87,28 @@ def answers_nothing(package: str, eval_dir: str, limit: int, block: int, thresho
     return result
 
 
+EDITOR_SETS = ["infill-single", "infill-multi", EMPTY_SET]
+
+
+def as_the_editor_shows(package: str, eval_dir: str, limit: int, block: int, threshold: float, tmp: str) -> dict:
+    """The infill sets through the editor's completion core (`diffcoder eval --as-editor`): no request inside a
+    word, one line or several decided by the line, prompt windows, the post-processing filters. Per set: exact
+    match of what is shown and how often anything is shown (on EMPTY_SET, every suggestion is a needless one)."""
+    out = {}
+    for name in EDITOR_SETS:
+        if not os.path.exists(os.path.join(eval_dir, f"{name}.jsonl")):
+            continue
+        tasks, path = first_tasks(eval_dir, name, limit, tmp)
+        completions, _ = run_eval(package, path, "infill", False, "threshold", block,
+                                  ["--threshold", str(threshold), "--prompt-lookup", "on", "--as-editor"])
+        overall = summarize(score(tasks, completions))["all"]["all"]
+        shown = sum(1 for c in completions if c["completion"])
+        out[name] = {"n": len(tasks), "exact_match": round(100 * overall["exact_match"], 1),
+                     "shown": round(100 * shown / max(1, len(tasks)), 1)}
+        print("as the editor shows it:", name, json.dumps(out[name]), flush=True)
+    return out
+
+
 def choose_threshold(sweep: dict, max_loss: float) -> tuple[float, bool]:
     """sweep: {threshold: {set: {"exact_match", "tokens_per_pass", "loss"}}} -> (threshold, meets the bar).
 
@@ -155,6 +177,7 @@ def main(argv=None):
             chosen, meets = choose_threshold(sweep, a.max_loss)
             measure("no-lookup", "threshold", ["--threshold", str(chosen), "--prompt-lookup", "off"])
             silence = answers_nothing(a.package, a.eval, a.limit, block, chosen, tmp)
+            editor = as_the_editor_shows(a.package, a.eval, a.limit, block, chosen, tmp)
         manifest["decoding"]["threshold"] = chosen
         manifest["decoding"]["promptLookup"] = True
         results = {name: {"threshold": r[chosen], "fixed": r["fixed"], "no_lookup": r["no-lookup"]}
@@ -177,6 +200,7 @@ def main(argv=None):
                                         for name, _, _ in SETS},
             "measured_with": "scripts/model_card.py (diffcoder eval on this package, CPU)",
             **({"where_nothing_belongs": silence} if silence else {}),
+            **({"as_the_editor_shows": editor} if editor else {}),
         }
         if a.runs:
             record_training(manifest, a.runs)
@@ -225,6 +249,8 @@ def previous_versions(old: dict) -> list:
     }
     if ev.get("where_nothing_belongs"):
         entry["answered_nothing"] = ev["where_nothing_belongs"]["answered_nothing"]
+    if (ev.get("as_the_editor_shows") or {}).get(EMPTY_SET):
+        entry["editor_shows_where_nothing_belongs"] = ev["as_the_editor_shows"][EMPTY_SET]["shown"]
     return [entry] + list(old.get("history") or [])
 
 
@@ -303,6 +329,15 @@ def render_card(m: dict) -> str:
                   f"existing line or a typing spot in a complete file) the model answers nothing "
                   f"{nothing['answered_nothing']:.1f} % of the time (threshold {nothing['threshold']:g}, multi-line); "
                   "each other answer is a suggestion nobody needs.", ""]
+    editor = ev.get("as_the_editor_shows") or {}
+    if editor:
+        parts = [f"{name} EM {r['exact_match']:.1f} % (a suggestion at {r['shown']:.1f} % of cursors)"
+                 for name, r in editor.items() if name != EMPTY_SET]
+        if EMPTY_SET in editor:
+            parts.append(f"where nothing belongs a suggestion at {editor[EMPTY_SET]['shown']:.1f} % of cursors")
+        lines += ["As the editor shows it (`diffcoder eval --as-editor`: the extension's completion core with its "
+                  "default settings, so no request inside a word, one line or several decided by the line, prompt "
+                  "windows, the post-processing filters): " + "; ".join(parts) + ".", ""]
     sweep = ev.get("threshold_sweep") or {}
     if sweep:
         lines += [
@@ -360,6 +395,8 @@ def render_card(m: dict) -> str:
             lines.append(f"- {h['tokens'] / 1e6:.0f}M training tokens ({'; '.join(h.get('stages', []))}); "
                          f"{h.get('hardware')}; threshold {h.get('threshold')}: {em}"
                          + (f"; answered nothing where nothing belongs {h['answered_nothing']:.1f} %" if "answered_nothing" in h else "")
+                         + (f"; the editor showed a suggestion where nothing belongs at {h['editor_shows_where_nothing_belongs']:.1f} % of cursors"
+                            if "editor_shows_where_nothing_belongs" in h else "")
                          + ".")
         lines.append("")
     lines += [

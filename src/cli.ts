@@ -13,15 +13,17 @@ import { ErrorCodes } from './engine/protocol';
 const USAGE = `usage: diffcoder <command> [options]
 
 commands:
-  complete FILE --at LINE:COL [--single-line] [--raw]
+  complete FILE --at LINE:COL [--multiline auto|always|never] [--raw]
                                                 complete the code at the cursor (1-based line and column), as
-                                                the editor shows it (--raw: the model's answer unfiltered)
+                                                the editor shows it: nothing inside a word, one line mid-line
+                                                (--multiline, as the setting), filtered (--raw: as the model said it)
   fill FILE [--write]                           fill hole markers: a line holding only <FILL>, # FILL or
                                                 // FILL, or /*FILL*/ or <FILL> inside a line
   edit FILE --lines A-B --instruction TEXT      rewrite lines A..B as instructed; prints the new code
-  eval TASKS.jsonl --task infill|edit [--single-line]
+  eval TASKS.jsonl --task infill|edit [--single-line | --as-editor [--multiline M]]
                                                 {"task_id","prefix","suffix"} or {"task_id","code","instruction"}
-                                                per line -> {"task_id","completion"} per line on stdout
+                                                per line -> {"task_id","completion"} per line on stdout; with
+                                                --as-editor, what the editor would show (as complete does)
   convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32] [--head F] [--embeddings F] [--name N]
                                                 make a model package from a Hugging Face Llama checkpoint
                                                 (GPU: --weights int4 --head int4; see src/convert/README.md)

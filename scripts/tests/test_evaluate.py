@@ -133,6 +133,24 @@ class ModelCardTest(unittest.TestCase):
         self.assertIsNone(model_card.answers_nothing("pkg", tempfile.mkdtemp(), 10, 4, 0.9, tempfile.mkdtemp()),
                           "older task folders have no infill-empty set")
 
+    def test_what_the_editor_shows_is_on_the_card_and_in_history(self):
+        m = {"name": "m", "version": "1", "blockSize": 4, "weights": {"dtype": "int8"}, "files": {},
+             "architecture": {"hiddenSize": 256, "numLayers": 8, "numHeads": 4, "numKvHeads": 2, "headDim": 64,
+                              "intermediateSize": 768, "ropeTheta": 10000, "vocabSize": 16384},
+             "evaluation": {"threshold": 0.9, "heldout": {"edit": {"threshold": {"n": 4, "exact_match": 25.0}}},
+                            "as_the_editor_shows": {"infill-single": {"n": 300, "exact_match": 6.0, "shown": 72.7},
+                                                    "infill-empty": {"n": 300, "exact_match": 0.0, "shown": 21.0}}}}
+        card = model_card.render_card(m)
+        self.assertIn("As the editor shows it (`diffcoder eval --as-editor`", card)
+        self.assertIn("infill-single EM 6.0 % (a suggestion at 72.7 % of cursors); where nothing belongs a suggestion "
+                      "at 21.0 % of cursors.", card)
+        h = model_card.previous_versions({**m, "provenance": {"stages": []}})
+        self.assertEqual(h[0]["editor_shows_where_nothing_belongs"], 21.0)
+        self.assertIn("the editor showed a suggestion where nothing belongs at 21.0 % of cursors",
+                      model_card.render_card({**m, "history": h}))
+        self.assertEqual(model_card.as_the_editor_shows("pkg", tempfile.mkdtemp(), 10, 4, 0.9, tempfile.mkdtemp()), {},
+                         "no infill sets, nothing measured")
+
     def test_threshold_choice_is_the_most_parallel_within_the_loss_bar(self):
         def r(em_loss, tpp):
             return {"exact_match": 20 - em_loss, "tokens_per_pass": tpp, "loss": em_loss}

@@ -1,9 +1,9 @@
 /** `diffcoder complete | fill | edit | eval` (convert, download and check: ./models.ts). */
 import * as fs from 'fs';
-import { filterContextAt, postProcess } from '../completion/filters';
 import { findHoles } from '../completion/holes';
-import { guessIndentUnit } from '../completion/indentUnit';
+import type { MultilineMode } from '../completion/multiline';
 import type { GenerateResult } from '../engine/protocol';
+import { EditorCompletions } from './editorCompletions';
 import { withEngine } from './engine';
 import { decoding, languageOf, loadParams, maxTokens, parse, readSource, UsageError } from './options';
 
@@ -30,26 +30,37 @@ export function offsetAt(text: string, at: string): number {
   return offset + col - 1;
 }
 
+/** --multiline, as the editor's diffcoder.completion.multiline setting. */
+function multilineMode(v: Record<string, unknown>): MultilineMode {
+  const m = v.multiline ?? 'auto';
+  if (m !== 'auto' && m !== 'always' && m !== 'never') throw new UsageError(`--multiline must be auto, always or never (got ${JSON.stringify(m)})`);
+  return m;
+}
+
 /**
- * Prints what the editor would show at the cursor: the model's answer through the same post-processing
- * filters as inline completions (src/completion/filters). --raw prints the model's answer as it came.
+ * Prints what the editor would show at the cursor, through the editor's completion core
+ * (./editorCompletions.ts): nothing inside a word, one line mid-line, the post-processing filters.
+ * --raw prints the model's answer as it came.
  */
 export async function complete(argv: string[], out: Out = stdout): Promise<void> {
-  const { values: v, positionals } = parse(argv, { at: { type: 'string' }, 'single-line': { type: 'boolean' }, raw: { type: 'boolean' } });
+  const { values: v, positionals } = parse(argv, { at: { type: 'string' }, multiline: { type: 'string' }, raw: { type: 'boolean' } });
   const text = readSource(positionals[0], 'FILE: diffcoder complete FILE --at LINE:COL');
   if (typeof v.at !== 'string') throw new UsageError('missing --at LINE:COL (the cursor position, 1-based)');
   const offset = offsetAt(text, v.at);
-  const singleLine = v['single-line'] === true;
-  const params = { prefix: text.slice(0, offset), suffix: text.slice(offset), maxTokens: maxTokens(v, 64), singleLine, decoding: decoding(v) };
-  await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
-    const r = await engine.complete(params, token);
-    const { candidate, droppedBy } = postProcess(r.text, filterContextAt(text, offset, { multiline: !singleLine, ...guessIndentUnit(text) }));
+  const multiline = multilineMode(v);
+  const load = loadParams(v);
+  await withEngine(load, v.verbose === true, async ({ engine, token }) => {
+    const editor = new EditorCompletions(engine, load.modelDir, { multiline, maxNewTokens: maxTokens(v, 64), decoding: decoding(v) });
+    const a = await editor.at(text, offset, token);
+    const shownText = a.shown?.text ?? '';
     if (v.json) {
-      out(JSON.stringify({ ...summary(r), text: candidate?.text ?? '', raw: r.text, ...(droppedBy ? { droppedBy } : {}) }) + '\n');
+      const model = a.result ? { ...summary(a.result), raw: a.result.text } : {};
+      out(JSON.stringify({ ...model, text: shownText, ...(a.droppedBy ? { droppedBy: a.droppedBy } : {}), ...(a.insideWord ? { insideWord: true } : {}) }) + '\n');
       return;
     }
-    const shown = v.raw ? r.text : candidate?.text ?? '';
-    if (!v.raw && droppedBy) process.stderr.write(`note: no suggestion: the editor's ${droppedBy} filter drops the model's answer (--raw prints it)\n`);
+    if (a.insideWord) process.stderr.write('note: no suggestion: the cursor is inside a word, where the editor does not ask the model\n');
+    else if (!v.raw && a.droppedBy) process.stderr.write(`note: no suggestion: the editor's ${a.droppedBy} filter drops the model's answer (--raw prints it)\n`);
+    const shown = v.raw ? a.result?.text ?? '' : shownText;
     out(shown + (shown.endsWith('\n') ? '' : '\n'));
   });
 }
@@ -129,35 +140,74 @@ function readTasks(file: string, kind: 'infill' | 'edit'): Task[] {
 }
 
 export async function evalTasks(argv: string[], out: Out = stdout): Promise<void> {
-  const { values: v, positionals } = parse(argv, { task: { type: 'string' }, language: { type: 'string' }, 'single-line': { type: 'boolean' } });
+  const { values: v, positionals } = parse(argv, {
+    task: { type: 'string' },
+    language: { type: 'string' },
+    'single-line': { type: 'boolean' },
+    'as-editor': { type: 'boolean' },
+    multiline: { type: 'string' },
+  });
   if (v.task !== 'infill' && v.task !== 'edit') throw new UsageError(`--task must be infill or edit (got ${v.task === undefined ? 'nothing' : JSON.stringify(v.task)})`);
   const kind = v.task;
+  const asEditor = v['as-editor'] === true;
+  if (asEditor && kind !== 'infill') throw new UsageError('--as-editor is for --task infill (inline completions)');
+  if (asEditor && v['single-line']) throw new UsageError('--as-editor decides one line or several as the editor does; --multiline never asks for one line');
+  if (!asEditor && v.multiline !== undefined) throw new UsageError('--multiline goes with --as-editor (without it, --single-line)');
   const tasks = readTasks(positionals[0] ?? '', kind);
   const budget = maxTokens(v, kind === 'infill' ? 256 : 1024);
   const dec = decoding(v);
-  await withEngine(loadParams(v), v.verbose === true, async ({ engine, model, token }) => {
+  const load = loadParams(v);
+  await withEngine(load, v.verbose === true, async ({ engine, model, token }) => {
     const t0 = Date.now();
     let tokens = 0;
     let passes = 0;
     let decoding = 0; // passes that decode, i.e. without each prompt's prefill
+    let shownCount = 0;
     const B = model.blockSize;
     const singleLine = v['single-line'] === true;
+    const editor = asEditor ? new EditorCompletions(engine, load.modelDir, { multiline: multilineMode(v), maxNewTokens: budget, decoding: dec }) : undefined;
     for (const [i, t] of tasks.entries()) {
       if (token.isCancellationRequested) break;
-      const r =
-        kind === 'infill'
-          ? await engine.complete({ prefix: t.prefix!, suffix: t.suffix!, maxTokens: budget, singleLine, decoding: dec }, token)
-          : await engine.edit({ instruction: t.instruction!, code: t.code!, language: typeof v.language === 'string' ? v.language : undefined, maxTokens: budget, decoding: dec }, token);
-      tokens += r.tokens;
-      passes += r.forwardPasses;
-      decoding += r.forwardPasses - (Math.floor(r.promptTokens / B) * B > r.reusedTokens ? 1 : 0);
-      out(JSON.stringify({ task_id: t.task_id, completion: r.text }) + '\n');
-      process.stderr.write(`[${i + 1}/${tasks.length}] ${t.task_id}: ${r.tokens} tokens, ${r.forwardPasses} passes, ${Math.round(r.ms)} ms (${r.stoppedBy})\n`);
+      let r: GenerateResult | undefined;
+      let line: Record<string, unknown>;
+      if (editor) {
+        const a = await editor.at(t.prefix! + t.suffix!, t.prefix!.length, token);
+        r = a.result;
+        if (a.shown) shownCount++;
+        const why = a.insideWord ? 'inside a word' : a.droppedBy ? `dropped by ${a.droppedBy}` : undefined;
+        line = { task_id: t.task_id, completion: a.shown ? insertedMiddle(t.suffix!, a.shown.text, a.shown.replaceRight) : '', ...(why ? { not_shown: why } : {}) };
+      } else {
+        r =
+          kind === 'infill'
+            ? await engine.complete({ prefix: t.prefix!, suffix: t.suffix!, maxTokens: budget, singleLine, decoding: dec }, token)
+            : await engine.edit({ instruction: t.instruction!, code: t.code!, language: typeof v.language === 'string' ? v.language : undefined, maxTokens: budget, decoding: dec }, token);
+        line = { task_id: t.task_id, completion: r.text };
+      }
+      if (r) {
+        tokens += r.tokens;
+        passes += r.forwardPasses;
+        decoding += r.forwardPasses - (Math.floor(r.promptTokens / B) * B > r.reusedTokens ? 1 : 0);
+      }
+      out(JSON.stringify(line) + '\n');
+      const what = r ? `${r.tokens} tokens, ${r.forwardPasses} passes, ${Math.round(r.ms)} ms (${r.stoppedBy})` : 'no request';
+      process.stderr.write(`[${i + 1}/${tasks.length}] ${t.task_id}: ${what}${line.not_shown ? `, not shown: ${line.not_shown}` : ''}\n`);
     }
     const s = (Date.now() - t0) / 1000;
     process.stderr.write(
       `done: ${tasks.length} tasks, ${tokens} tokens, ${passes} forward passes, ${decoding} decoding passes ` +
-        `(${(tokens / Math.max(1, decoding)).toFixed(2)} tokens per decoding pass) in ${s.toFixed(1)} s\n`,
+        `(${(tokens / Math.max(1, decoding)).toFixed(2)} tokens per decoding pass) in ${s.toFixed(1)} s` +
+        (editor ? `; the editor shows a suggestion for ${shownCount}` : '') + '\n',
     );
   });
+}
+
+/**
+ * The middle that a shown suggestion puts between prefix and suffix: its text replaces `replaceRight`
+ * characters of the suffix (auto-closed brackets it re-types), so the document ends as
+ * prefix + text + suffix[replaceRight:]; where that still ends with the whole suffix, the middle is what
+ * comes before it.
+ */
+export function insertedMiddle(suffix: string, text: string, replaceRight: number): string {
+  const after = text + suffix.slice(replaceRight);
+  return after.endsWith(suffix) ? after.slice(0, after.length - suffix.length) : text;
 }

@@ -26,6 +26,16 @@ export interface CompleterSettings {
   debounceMaxMs: number;
 }
 
+/** The settings' defaults: package.json's contributes.configuration repeats them (a unit test keeps them equal). */
+export const DEFAULT_COMPLETER_SETTINGS: Readonly<CompleterSettings> = {
+  multiline: 'auto',
+  prefixTokens: 768,
+  suffixTokens: 256,
+  maxNewTokens: 96,
+  debounceMinMs: 60,
+  debounceMaxMs: 600,
+};
+
 /** What the editor hands the core: the document's text (with '\n' line breaks) and the cursor. */
 export interface CompletionInput {
   text: string;
@@ -46,6 +56,8 @@ export interface CompleterEvents {
   log?(message: string): void;
   /** A model request finished (not from cache). */
   result?(r: GenerateResult): void;
+  /** A post-processing filter dropped the model's answer. */
+  dropped?(filter: string): void;
   /** The number of requests in the worker changed (0 or 1). */
   inFlight?(n: number): void;
 }
@@ -133,7 +145,7 @@ export class Completer {
   }
 
   /** Where the cursor is, or undefined inside a word (`fo|o`: a suggestion is almost never wanted there). */
-  private cursor(input: CompletionInput): { prefix: string; suffix: string; multiline: boolean } | undefined {
+  cursor(input: CompletionInput): { prefix: string; suffix: string; multiline: boolean } | undefined {
     const prefix = input.text.slice(0, input.offset);
     const suffix = input.text.slice(input.offset);
     const linePrefix = prefix.slice(prefix.lastIndexOf('\n') + 1);
@@ -226,7 +238,10 @@ export class Completer {
     const ctx = filterContextAt(input.text, input.offset, { multiline, indentUnit: input.indentUnit, tabSize: input.tabSize });
     const { candidate, droppedBy } = postProcess(raw, ctx);
     if (!candidate) {
-      if (source === 'model') this.events.log?.(`complete: dropped by ${droppedBy}: ${JSON.stringify(raw.slice(0, 80))}`);
+      if (source === 'model') {
+        this.events.log?.(`complete: dropped by ${droppedBy}: ${JSON.stringify(raw.slice(0, 80))}`);
+        this.events.dropped?.(droppedBy!);
+      }
       return undefined;
     }
     return { text: candidate.text, replaceRight: candidate.replaceRight, source, multiline };

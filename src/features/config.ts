@@ -1,7 +1,7 @@
 /** Typed access to DiffCoder's settings (contributes.configuration in package.json). */
 import * as vscode from 'vscode';
 import type { DecodingOptions } from '../engine/protocol';
-import type { CompleterSettings } from '../completion/completer';
+import { DEFAULT_COMPLETER_SETTINGS as D, type CompleterSettings } from '../completion/completer';
 import type { MultilineMode } from '../completion/multiline';
 
 export const SECTION = 'diffcoder';
@@ -31,15 +31,15 @@ export function decodingOptions(): DecodingOptions | undefined {
 
 export function completerSettings(): CompleterSettings {
   const c = cfg();
-  const min = Math.max(0, c.get<number>('completion.debounceMinMs', 60));
+  const min = Math.max(0, c.get<number>('completion.debounceMinMs', D.debounceMinMs));
   return {
-    multiline: c.get<MultilineMode>('completion.multiline', 'auto'),
-    prefixTokens: c.get<number>('completion.prefixTokens', 768),
-    suffixTokens: c.get<number>('completion.suffixTokens', 256),
-    maxNewTokens: c.get<number>('completion.maxNewTokens', 96),
+    multiline: c.get<MultilineMode>('completion.multiline', D.multiline),
+    prefixTokens: c.get<number>('completion.prefixTokens', D.prefixTokens),
+    suffixTokens: c.get<number>('completion.suffixTokens', D.suffixTokens),
+    maxNewTokens: c.get<number>('completion.maxNewTokens', D.maxNewTokens),
     decoding: decodingOptions(),
     debounceMinMs: min,
-    debounceMaxMs: Math.max(min, c.get<number>('completion.debounceMaxMs', 600)),
+    debounceMaxMs: Math.max(min, c.get<number>('completion.debounceMaxMs', D.debounceMaxMs)),
   };
 }
 

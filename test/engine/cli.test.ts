@@ -29,10 +29,10 @@ const json = (r: { code: number | null; out: string; err: string }) => {
 };
 
 test('complete --at prints the answer; --json gives the numbers', () => {
-  const plain = cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8', '--mode', 'fixed', '--steps', '2', '--raw']);
+  const plain = cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8', '--mode', 'fixed', '--steps', '2', '--multiline', 'always', '--raw']);
   assert.equal(plain.code, 0, plain.err);
   assert.ok(plain.out.length > 0);
-  const r = json(cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8', '--json', '--threads', '1', '--mode', 'fixed', '--steps', '2']));
+  const r = json(cli(['complete', src, '--at', '6:5', '--model', m.dir, '--max-tokens', '8', '--json', '--threads', '1', '--mode', 'fixed', '--steps', '2', '--multiline', 'always']));
   for (const k of ['device', 'forwardPasses', 'ms', 'promptTokens', 'raw', 'reusedTokens', 'stoppedBy', 'text', 'tokens']) assert.ok(k in r, k);
   assert.equal(r.tokens, 8);
   assert.equal(r.device, 'cpu');
@@ -91,6 +91,17 @@ test('eval writes one {"task_id","completion"} line per task; progress on stderr
   for (const l of lines) assert.deepEqual(Object.keys(l), ['task_id', 'completion']);
   assert.match(r.err, /\[1\/2\] t1: 5 tokens/);
   assert.match(r.err, /done: 2 tasks, 10 tokens/);
+  // As the editor: no request inside a word; each line says why nothing is shown.
+  const asEditor = path.join(tmp, 'as-editor.jsonl');
+  fs.writeFileSync(asEditor, ['{"task_id":"word","prefix":"def f(x):\\n    ret","suffix":"urn x\\n"}', '{"task_id":"end","prefix":"def f(x):\\n    return ","suffix":"\\n"}'].join('\n') + '\n');
+  const a = cli(['eval', asEditor, '--task', 'infill', '--as-editor', '--model', m.dir, '--max-tokens', '5']);
+  assert.equal(a.code, 0, a.err);
+  const [word, end] = a.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(word, { task_id: 'word', completion: '', not_shown: 'inside a word' });
+  assert.equal(end.task_id, 'end');
+  assert.match(a.err, /\[1\/2\] word: no request, not shown: inside a word/);
+  assert.match(a.err, /\[2\/2\] end: \d+ tokens/);
+  assert.match(a.err, /done: 2 tasks, .*; the editor shows a suggestion for [01]\n/);
   const edits = path.join(tmp, 'edit.jsonl');
   fs.writeFileSync(edits, '{"task_id":"e1","code":"x = 1\\n","instruction":"use 2"}\n');
   const e = cli(['eval', edits, '--task', 'edit', '--model', m.dir, '--max-tokens', '4']);
@@ -112,7 +123,7 @@ test('convert makes a package that the other commands load', () => {
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /100% wrote /);
   assert.match(r.out, /int8, 2 layers, hidden 64, vocab 16384/);
-  const c = json(cli(['complete', src, '--at', '6:5', '--model', out, '--max-tokens', '4', '--json']));
+  const c = json(cli(['complete', src, '--at', '6:5', '--model', out, '--max-tokens', '4', '--multiline', 'always', '--json']));
   assert.equal(c.tokens, 4);
 });
 

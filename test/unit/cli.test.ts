@@ -67,6 +67,8 @@ test('usage errors exit 2 with a message saying what to do', () => {
   assert.match(badLines.err, /--lines 2-9 is outside .*lines 1-3/);
   const noInstr = cli('edit', file, '--lines', '1-2');
   assert.match(noInstr.err, /missing --instruction TEXT/);
+  assert.match(cli('complete', file, '--at', '1:1', '--multiline', 'sometimes').err, /--multiline must be auto, always or never \(got "sometimes"\)/);
+  assert.match(cli('complete', file, '--at', '1:1', '--single-line').err, /Unknown option '--single-line'/);
 });
 
 test('eval checks every task line before running anything', () => {
@@ -78,6 +80,9 @@ test('eval checks every task line before running anything', () => {
   fs.writeFileSync(tasks, '{"task_id": "a", "code": "x"\n');
   assert.match(cli('eval', tasks, '--task', 'edit').err, /line 1 is not JSON/);
   assert.match(cli('eval', tasks, '--task', 'summarize').err, /--task must be infill or edit/);
+  assert.match(cli('eval', tasks, '--task', 'edit', '--as-editor').err, /--as-editor is for --task infill/);
+  assert.match(cli('eval', tasks, '--task', 'infill', '--as-editor', '--single-line').err, /--as-editor decides one line or several/);
+  assert.match(cli('eval', tasks, '--task', 'infill', '--multiline', 'never').err, /--multiline goes with --as-editor/);
 });
 
 test('convert says what is missing', () => {
