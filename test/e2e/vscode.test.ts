@@ -24,7 +24,8 @@ import {
 const FILES: Record<string, string> = {
   'ghost.py': 'import math\n\n\ndef area_of_circle(radius):\n    return math.pi * radius ** 2\n\n\n',
   'cycle.py': 'import math\n\n\ndef area_of_circle(radius):\n    return math.pi * radius ** 2\n\n\n',
-  'ghost.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n\n',
+  // Opens with an empty line: the prompt-window line walk once looped forever on such a document.
+  'ghost.ts': '\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n\n',
   'edit_accept.py': 'def total(items):\n    t = 0\n    for i in items:\n        t = t + i\n    return t\n',
   'edit_reject.py': 'def mean(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s / len(xs)\n',
   'save_pending.py': 'def largest(xs):\n    best = xs[0]\n    for x in xs:\n        if x > best:\n            best = x\n    return best\n',
