@@ -25,8 +25,9 @@ export async function complete(lm: LoadedModel, params: CompleteParams, hooks: T
   const { ids } = fitFimPrompt(lm.tokenizer, lm.manifest, params.prefix, params.suffix, promptRoom(lm.manifest, opt.maxNewTokens));
   // Single-line: the sampler stops at a token holding a line break; the text ends before the break.
   const stop = params.singleLine ? lm.tokenizer.newlineTokenIds() : undefined;
+  const undecodable = dropUndecodable(params.prefix, params.suffix);
   const text = (tokens: number[]) => {
-    const s = lm.tokenizer.decode(tokens);
+    const s = undecodable(lm.tokenizer.decode(tokens));
     return params.singleLine ? s.split(/\r?\n/, 1)[0] : s;
   };
   return run(lm, ids, opt, stop, text, hooks);
@@ -67,8 +68,9 @@ export async function edit(lm: LoadedModel, params: EditParams, hooks: TaskHooks
     throw badRequest(`the edit prompt is ${ids.length} tokens; with maxTokens ${opt.maxNewTokens} the model's context (${lm.info.maxPositions} positions) leaves room for ${room}: select less code`);
   }
   const strip = lm.manifest.prompts.edit.stripFences === true;
+  const undecodable = dropUndecodable(params.code, params.instruction);
   const text = (tokens: number[]) => {
-    const s = lm.tokenizer.decode(tokens);
+    const s = undecodable(lm.tokenizer.decode(tokens));
     return strip ? stripFences(s) : s;
   };
   return run(lm, ids, opt, undefined, text, hooks);
@@ -130,6 +132,16 @@ export function decodeOptions(lm: LoadedModel, maxTokens: unknown, d: DecodingOp
   if (typeof o.promptLookup !== 'boolean') throw badRequest(`decoding.promptLookup must be true or false (is ${JSON.stringify(o.promptLookup)})`);
   if (!Number.isInteger(o.seed)) throw badRequest(`decoding.seed must be an integer (is ${JSON.stringify(o.seed)})`);
   return o;
+}
+
+/**
+ * A byte-level model can emit bytes that are no character (half of an 'é' or an emoji, or a lone
+ * continuation byte); they decode to U+FFFD, which Tab would put into the user's file. They are dropped
+ * from the answer, unless the user's own text holds U+FFFD (then the model may be copying it).
+ */
+export function dropUndecodable(...userText: string[]): (answer: string) => string {
+  if (userText.some((t) => t.includes('\uFFFD'))) return (answer) => answer;
+  return (answer) => answer.replace(/\uFFFD/g, '');
 }
 
 function checkString(v: unknown, name: string): void {
