@@ -27,7 +27,12 @@ export function offsetAt(text: string, at: string): number {
   if (col < 1 || col > len + 1) throw new UsageError(`--at ${at}: column ${col} is outside line ${line} (it has ${len} characters; columns 1..${len + 1})`);
   let offset = 0;
   for (let i = 0; i < line - 1; i++) offset += lines[i].length + 1;
-  return offset + col - 1;
+  offset += col - 1;
+  // Columns count UTF-16 units, as VS Code's do; a cursor never sits between the two halves of an emoji.
+  if (/[\uD800-\uDBFF]/.test(text[offset - 1] ?? '') && /[\uDC00-\uDFFF]/.test(text[offset] ?? '')) {
+    throw new UsageError(`--at ${at}: column ${col} is inside a character that takes two columns (an emoji, say): use ${col - 1} or ${col + 1}`);
+  }
+  return offset;
 }
 
 /** --multiline, as the editor's diffcoder.completion.multiline setting. */

@@ -28,6 +28,8 @@ test('--at LINE:COL is 1-based; column may be one past the end of the line', () 
   assert.throws(() => offsetAt(text, '4:1'), /line 4 is outside the file \(it has 3 lines\)/);
   assert.throws(() => offsetAt(text, '2'), /--at must be LINE:COL/);
   assert.equal(offsetAt('a\r\nbc', '2:3'), 5);
+  assert.equal(offsetAt('s = "😀"', '1:8'), 7);
+  assert.throws(() => offsetAt('s = "😀"', '1:7'), /column 7 is inside a character that takes two columns \(an emoji, say\): use 6 or 8/);
 });
 
 test('decoding options are checked', () => {
