@@ -49,7 +49,8 @@ function multilineMode(v: Record<string, unknown>): MultilineMode {
  */
 export async function complete(argv: string[], out: Out = stdout): Promise<void> {
   const { values: v, positionals } = parse(argv, { at: { type: 'string' }, multiline: { type: 'string' }, raw: { type: 'boolean' } });
-  const text = readSource(positionals[0], 'FILE: diffcoder complete FILE --at LINE:COL');
+  // Line breaks as the editor hands them to the completion core (src/features/inlineCompletion.ts): '\n'.
+  const text = readSource(positionals[0], 'FILE: diffcoder complete FILE --at LINE:COL').replace(/\r\n/g, '\n');
   if (typeof v.at !== 'string') throw new UsageError('missing --at LINE:COL (the cursor position, 1-based)');
   const offset = offsetAt(text, v.at);
   const multiline = multilineMode(v);
@@ -105,7 +106,7 @@ export async function edit(argv: string[], out: Out = stdout): Promise<void> {
     to = Number(m[2] ?? m[1]);
     if (from < 1 || to < from || to > lines.length) throw new UsageError(`--lines ${v.lines} is outside ${file} (lines 1-${lines.length})`);
   }
-  const code = lines.slice(from - 1, to).join('\n');
+  const code = lines.slice(from - 1, to).map((l) => l.replace(/\r$/, '')).join('\n'); // as the editor sends it: lines without their CR
   await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
     const r = await engine.edit({ instruction: v.instruction as string, code, language: languageOf(file!), maxTokens: maxTokens(v, 512), decoding: decoding(v) }, token);
     out(v.json ? JSON.stringify(summary(r)) + '\n' : r.text + (r.text.endsWith('\n') ? '' : '\n'));

@@ -53,6 +53,20 @@ test('complete prints what the editor would show: the bundled model\'s answer th
   assert.equal(plain.out, r.text + (r.text.endsWith('\n') ? '' : '\n'));
 });
 
+test('a file with CRLF line breaks: complete and edit send the model what the editor sends (LF)', () => {
+  const lf = fs.readFileSync(src, 'utf8');
+  const crlf = path.join(tmp, 'calc-crlf.py');
+  fs.writeFileSync(crlf, lf.replace(/\n/g, '\r\n'));
+  const ask = (f: string, cmd: string[]) => json(cli([...cmd.slice(0, 1), f, ...cmd.slice(1), '--model', m.dir, '--max-tokens', '6', '--json']));
+  const complete = ['complete', '--at', '6:5', '--multiline', 'always'];
+  const noMs = (r: Record<string, unknown>) => ({ ...r, ms: 0 });
+  assert.deepEqual(noMs(ask(crlf, complete)), noMs(ask(src, complete)));
+  const edit = ['edit', '--lines', '1-2', '--instruction', 'use a lambda'];
+  const [a, b] = [ask(crlf, edit), ask(src, edit)];
+  assert.equal(a.text, b.text);
+  assert.equal(a.promptTokens, b.promptTokens);
+});
+
 test('prompt lookup: on the bundled model an edit that keeps the code decodes in fewer passes, same answer', () => {
   // The model (small) returns this function unchanged: every block copies the prompt, which is where
   // prompt lookup commits what the threshold alone leaves for later passes (measured 21 vs 25 passes).
