@@ -5,7 +5,7 @@ import type { MultilineMode } from '../completion/multiline';
 import type { GenerateResult } from '../engine/protocol';
 import { EditorCompletions } from './editorCompletions';
 import { withEngine } from './engine';
-import { decoding, languageOf, loadParams, maxTokens, parse, readSource, UsageError } from './options';
+import { decoding, languageOf, loadParams, maxTokens, parse, readDocument, readSource, UsageError } from './options';
 
 type Out = (s: string) => void;
 const stdout: Out = (s) => process.stdout.write(s);
@@ -49,8 +49,7 @@ function multilineMode(v: Record<string, unknown>): MultilineMode {
  */
 export async function complete(argv: string[], out: Out = stdout): Promise<void> {
   const { values: v, positionals } = parse(argv, { at: { type: 'string' }, multiline: { type: 'string' }, raw: { type: 'boolean' } });
-  // Line breaks as the editor hands them to the completion core (src/features/inlineCompletion.ts): '\n'.
-  const text = readSource(positionals[0], 'FILE: diffcoder complete FILE --at LINE:COL').replace(/\r\n/g, '\n');
+  const { text } = readDocument(positionals[0], 'FILE: diffcoder complete FILE --at LINE:COL');
   if (typeof v.at !== 'string') throw new UsageError('missing --at LINE:COL (the cursor position, 1-based)');
   const offset = offsetAt(text, v.at);
   const multiline = multilineMode(v);
@@ -74,14 +73,14 @@ export async function complete(argv: string[], out: Out = stdout): Promise<void>
 export async function fill(argv: string[], out: Out = stdout): Promise<void> {
   const { values: v, positionals } = parse(argv, { write: { type: 'boolean' } });
   const file = positionals[0];
-  const text = readSource(file, 'FILE: diffcoder fill FILE');
+  const { text, crlf } = readDocument(file, 'FILE: diffcoder fill FILE');
   const holes = findHoles(text);
   if (!holes.length) {
     throw new UsageError(`${file} has no hole to fill: mark one with a line holding only <FILL>, # FILL or // FILL, or with /*FILL*/ or <FILL> inside a line`);
   }
   await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
     const r = await engine.fill({ text, holes: holes.map((h) => ({ offset: h.offset, length: h.length })), maxTokens: maxTokens(v, 128), decoding: decoding(v) }, token);
-    if (v.write) fs.writeFileSync(file!, r.text);
+    if (v.write) fs.writeFileSync(file!, crlf ? r.text.replace(/\r?\n/g, '\r\n') : r.text);
     if (v.json) {
       const total = (k: 'tokens' | 'forwardPasses' | 'ms') => r.fills.reduce((s, f) => s + f[k], 0);
       out(JSON.stringify({ text: r.text, tokens: total('tokens'), forwardPasses: total('forwardPasses'), ms: Math.round(total('ms') * 10) / 10, device: r.fills[0]?.device, fills: r.fills.map(summary) }) + '\n');
@@ -94,7 +93,7 @@ export async function fill(argv: string[], out: Out = stdout): Promise<void> {
 export async function edit(argv: string[], out: Out = stdout): Promise<void> {
   const { values: v, positionals } = parse(argv, { lines: { type: 'string' }, instruction: { type: 'string' } });
   const file = positionals[0];
-  const text = readSource(file, 'FILE: diffcoder edit FILE --lines A-B --instruction TEXT');
+  const { text } = readDocument(file, 'FILE: diffcoder edit FILE --lines A-B --instruction TEXT');
   if (typeof v.instruction !== 'string' || !v.instruction.trim()) throw new UsageError('missing --instruction TEXT (what to change)');
   const lines = text.split('\n');
   let from = 1;
@@ -106,7 +105,7 @@ export async function edit(argv: string[], out: Out = stdout): Promise<void> {
     to = Number(m[2] ?? m[1]);
     if (from < 1 || to < from || to > lines.length) throw new UsageError(`--lines ${v.lines} is outside ${file} (lines 1-${lines.length})`);
   }
-  const code = lines.slice(from - 1, to).map((l) => l.replace(/\r$/, '')).join('\n'); // as the editor sends it: lines without their CR
+  const code = lines.slice(from - 1, to).join('\n');
   await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
     const r = await engine.edit({ instruction: v.instruction as string, code, language: languageOf(file!), maxTokens: maxTokens(v, 512), decoding: decoding(v) }, token);
     out(v.json ? JSON.stringify(summary(r)) + '\n' : r.text + (r.text.endsWith('\n') ? '' : '\n'));

@@ -102,6 +102,17 @@ export function readSource(file: string | undefined, what: string): string {
   }
 }
 
+/**
+ * A source file as the editor hands documents to the engine: '\n' line breaks (the model was trained on
+ * them). `crlf`: every line break was '\r\n', so what is written back gets them again. A file that mixes
+ * both is left as it is, so writing it back changes no line break the user did not ask to change.
+ */
+export function readDocument(file: string | undefined, what: string): { text: string; crlf: boolean } {
+  const raw = readSource(file, what);
+  const crlf = raw.includes('\r\n') && !/(^|[^\r])\n/.test(raw);
+  return { text: crlf ? raw.replace(/\r\n/g, '\n') : raw, crlf };
+}
+
 /** The language name edit prompts get, from the file extension. */
 export function languageOf(file: string): string {
   const ext = path.extname(file).toLowerCase().slice(1);

@@ -25,7 +25,7 @@ export class HoleFeature implements vscode.Disposable {
   async fill(uri?: string, line?: number): Promise<void> {
     const document = uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)) : vscode.window.activeTextEditor?.document;
     if (!document) return;
-    const text = document.getText();
+    const text = document.getText().replace(/\r\n/g, '\n'); // the model was trained on '\n'; the proposal is applied by lines
     let holes: HoleMarker[] = findHoles(text);
     if (line !== undefined) holes = holes.filter((h) => h.line === line);
     if (holes.length === 0) {

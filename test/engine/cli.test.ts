@@ -65,6 +65,13 @@ test('a file with CRLF line breaks: complete and edit send the model what the ed
   const [a, b] = [ask(crlf, edit), ask(src, edit)];
   assert.equal(a.text, b.text);
   assert.equal(a.promptTokens, b.promptTokens);
+  // fill --write keeps the file's CRLF, with the same fills as the LF twin
+  const lfCopy = path.join(tmp, 'calc-lf.py');
+  fs.writeFileSync(lfCopy, lf);
+  for (const f of [crlf, lfCopy]) assert.equal(cli(['fill', f, '--write', '--model', m.dir, '--max-tokens', '4']).code, 0);
+  const written = fs.readFileSync(crlf, 'utf8');
+  assert.ok(!/(^|[^\r])\n/.test(written), 'every line break is CRLF');
+  assert.equal(written.replace(/\r\n/g, '\n'), fs.readFileSync(lfCopy, 'utf8'));
 });
 
 test('prompt lookup: on the bundled model an edit that keeps the code decodes in fewer passes, same answer', () => {

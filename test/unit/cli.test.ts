@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { offsetAt } from '../../src/cli/commands';
-import { decoding, UsageError } from '../../src/cli/options';
+import { decoding, readDocument, UsageError } from '../../src/cli/options';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diffcoder-cli-'));
@@ -91,4 +91,14 @@ test('convert says what is missing', () => {
   assert.match(cli('convert', tmp).err, /usage: diffcoder convert CHECKPOINT_DIR OUT_DIR/);
   assert.match(cli('convert', path.join(tmp, 'nope'), path.join(tmp, 'out')).err, /is not a folder/);
   assert.match(cli('convert', tmp, path.join(tmp, 'out'), '--weights', 'int3').err, /--weights must be int8, int4, fp16 or fp32/);
+});
+
+test('readDocument: CRLF files reach the model with LF; a file mixing both is left as it is', () => {
+  const f = path.join(tmp, 'eol.py');
+  fs.writeFileSync(f, 'a = 1\r\nb = 2\r\n');
+  assert.deepEqual(readDocument(f, 'FILE'), { text: 'a = 1\nb = 2\n', crlf: true });
+  fs.writeFileSync(f, 'a = 1\r\nb = 2\n');
+  assert.deepEqual(readDocument(f, 'FILE'), { text: 'a = 1\r\nb = 2\n', crlf: false });
+  fs.writeFileSync(f, 'a = 1\nb = 2\n');
+  assert.deepEqual(readDocument(f, 'FILE'), { text: 'a = 1\nb = 2\n', crlf: false });
 });
