@@ -49,8 +49,22 @@ export class LineTokenCounter implements TokenCounter {
 /** A cheap stand-in when no tokenizer could be loaded: ~3 characters per token for code. */
 export const approximateCounter: TokenCounter = { count: (t) => Math.ceil(t.length / 3) };
 
+/**
+ * Most characters a window looks at per token of budget. Code runs 1.5-5 characters per token; a text with
+ * more (long runs of spaces) just gets a window a little under its budget. Without the cap a minified line
+ * of a megabyte was tokenized whole, several times, on every request: seconds in the extension host.
+ */
+const MAX_CHARS_PER_TOKEN = 16;
+
+/** Could `text` fit in `tokens` tokens? False is certain only up to MAX_CHARS_PER_TOKEN. */
+const mayFit = (text: string, tokens: number) => text.length <= tokens * MAX_CHARS_PER_TOKEN;
+
 /** Cuts `text` to at most `budget` tokens, keeping its end (fromEnd) or its start. */
 function clipToBudget(text: string, budget: number, counter: TokenCounter, fromEnd: boolean): string {
+  if (!mayFit(text, budget)) {
+    const most = budget * MAX_CHARS_PER_TOKEN;
+    text = fromEnd ? text.slice(text.length - most) : text.slice(0, most);
+  }
   if (counter.count(text) <= budget) return text;
   let lo = 0;
   let hi = text.length;
@@ -80,7 +94,8 @@ export function buildWindows(text: string, offset: number, budget: WindowBudget,
     while (pos < after.length) {
       const next = after.indexOf('\n', pos + 1);
       const end = next < 0 ? after.length : next;
-      const n = counter.count(after.slice(pos, end)); // '\n' + line
+      const line = after.slice(pos, end); // '\n' + line
+      const n = mayFit(line, budget.suffixTokens - suffixTokens) ? counter.count(line) : Infinity;
       if (suffixTokens + n > budget.suffixTokens) {
         suffixClipped = true;
         break;
@@ -101,7 +116,8 @@ export function buildWindows(text: string, offset: number, budget: WindowBudget,
     while (pos > 0) {
       // pos - 2 < 0 would make lastIndexOf search index 0 again: a document opening with an empty line looped here
       const prevStart = pos >= 2 ? before.lastIndexOf('\n', pos - 2) + 1 : 0;
-      const n = counter.count(before.slice(prevStart, pos)); // line + '\n'
+      const line = before.slice(prevStart, pos); // line + '\n'
+      const n = mayFit(line, prefixBudget - prefixTokens) ? counter.count(line) : Infinity;
       if (prefixTokens + n > prefixBudget) {
         prefixClipped = true;
         break;

@@ -65,3 +65,16 @@ test('windows: a document that opens with empty lines (the line walk once looped
     assert.equal(w.suffix, text.slice(off), JSON.stringify(s));
   }
 });
+
+test('windows: a megabyte-long minified line is looked at only near the cursor', () => {
+  let seen = 0; // characters handed to the tokenizer
+  const counting: TokenCounter = { count: (t) => ((seen += t.length), Math.ceil(t.length / 3)) };
+  const line = 'var a=' + 'f(1),'.repeat(200_000) + ';';
+  for (const [text, off] of [[line, line.length >> 1], ['x = 1\n' + line + '\ny = ', line.length + 11]] as const) {
+    seen = 0;
+    const w = buildWindows(text, off, { prefixTokens: 768, suffixTokens: 256 }, counting);
+    assert.ok(w.prefixTokens <= 768 + 256 && w.suffixTokens <= 256);
+    assert.ok(text.slice(0, off).endsWith(w.prefix) && text.slice(off).startsWith(w.suffix));
+    assert.ok(seen < 20 * 1024 * 16, `the tokenizer saw ${seen} characters`);
+  }
+});
