@@ -109,17 +109,21 @@ def as_the_editor_shows(package: str, eval_dir: str, limit: int, block: int, thr
     return out
 
 
+MAX_SIM_LOSS = 1.0  # edit-similarity points a threshold may lose (guards sets where exact match is ~0)
+
+
 def choose_threshold(sweep: dict, max_loss: float) -> tuple[float, bool]:
-    """sweep: {threshold: {set: {"exact_match", "tokens_per_pass", "loss"}}} -> (threshold, meets the bar).
+    """sweep: {threshold: {set: {"exact_match", "tokens_per_pass", "loss"[, "sim_loss"]}}} -> (threshold, meets).
 
     The most tokens per pass (mean over sets) among thresholds whose EM loss against one token per pass is
-    under max_loss on every set; otherwise the threshold with the smallest worst-set loss."""
+    under max_loss, and edit-similarity loss under MAX_SIM_LOSS, on every set; otherwise the threshold with
+    the smallest worst-set EM loss."""
     def mean_tpp(t):
         return sum(r["tokens_per_pass"] for r in sweep[t].values()) / len(sweep[t])
 
     def worst(t):
         return max(r["loss"] for r in sweep[t].values())
-    good = [t for t in sweep if worst(t) < max_loss]
+    good = [t for t in sweep if worst(t) < max_loss and all(r.get("sim_loss", 0) < MAX_SIM_LOSS for r in sweep[t].values())]
     if good:
         return max(good, key=mean_tpp), True
     return min(sweep, key=lambda t: (worst(t), -t)), False
@@ -153,9 +157,10 @@ def main(argv=None):
             for name, kind, single in SETS:
                 sets.append((name, kind, single, *first_tasks(a.eval, name, a.limit, tmp)))
 
-            def measure(setting, mode, extra):
+            def measure(setting, mode, extra):  # extra: arguments, or a function of the task kind giving them
                 for name, kind, single, tasks, path in sets:
-                    completions, stats = run_eval(a.package, path, kind, single, mode, block, extra)
+                    args = extra(kind) if callable(extra) else extra
+                    completions, stats = run_eval(a.package, path, kind, single, mode, block, args)
                     s = summarize(score(tasks, completions))
                     overall = s["all"]["all"]
                     runs.setdefault(name, {})[setting] = {
@@ -172,15 +177,24 @@ def main(argv=None):
             measure("fixed", "fixed", [])
             for t in thresholds:
                 measure(t, "threshold", ["--threshold", str(t), "--prompt-lookup", "on"])
-            sweep = {t: {name: {**r[t], "loss": round(r["fixed"]["exact_match"] - r[t]["exact_match"], 2)}
+            sweep = {t: {name: {**r[t], "loss": round(r["fixed"]["exact_match"] - r[t]["exact_match"], 2),
+                                "sim_loss": round(100 * (r["fixed"]["edit_similarity"] - r[t]["edit_similarity"]), 2)}
                          for name, r in runs.items()} for t in thresholds}
-            chosen, meets = choose_threshold(sweep, a.max_loss)
-            measure("no-lookup", "threshold", ["--threshold", str(chosen), "--prompt-lookup", "off"])
-            silence = answers_nothing(a.package, a.eval, a.limit, block, chosen, tmp)
-            editor = as_the_editor_shows(a.package, a.eval, a.limit, block, chosen, tmp)
-        manifest["decoding"]["threshold"] = chosen
+            # One threshold per task kind: infilling (completions, fills) and edits decode differently.
+            kind_of = {name: kind for name, kind, _ in SETS}
+            choice = {kind: choose_threshold({t: {n: r for n, r in v.items() if kind_of[n] == kind} for t, v in sweep.items()},
+                                             a.max_loss) for kind in ("infill", "edit")}
+            chosen = {kind: t for kind, (t, _) in choice.items()}
+            meets = all(ok for _, ok in choice.values())
+            measure("no-lookup", "threshold", lambda kind: ["--threshold", str(chosen[kind]), "--prompt-lookup", "off"])
+            silence = answers_nothing(a.package, a.eval, a.limit, block, chosen["infill"], tmp)
+            editor = as_the_editor_shows(a.package, a.eval, a.limit, block, chosen["infill"], tmp)
+        manifest["decoding"]["threshold"] = chosen["edit"]
+        manifest["decoding"].pop("infillThreshold", None)
+        if chosen["infill"] != chosen["edit"]:
+            manifest["decoding"]["infillThreshold"] = chosen["infill"]
         manifest["decoding"]["promptLookup"] = True
-        results = {name: {"threshold": r[chosen], "fixed": r["fixed"], "no_lookup": r["no-lookup"]}
+        results = {name: {"threshold": r[chosen[kind_of[name]]], "fixed": r["fixed"], "no_lookup": r["no-lookup"]}
                    for name, r in runs.items()}
         if a.runs:
             stage_evals = os.path.join(a.runs, "eval.jsonl")
@@ -189,10 +203,12 @@ def main(argv=None):
             pytorch = (manifest.get("evaluation") or {}).get("stages_pytorch", [])
         manifest["evaluation"] = {
             "heldout": results,
-            "threshold": chosen,
+            "threshold": chosen["edit"],
+            "infill_threshold": chosen["infill"],
             "threshold_sweep": {str(t): v for t, v in sweep.items()},
-            "threshold_rule": f"most tokens/pass with EM loss < {a.max_loss:g} points on every set vs one token per pass "
-                              "(threshold decoding with prompt lookup)",
+            "threshold_rule": f"per task (the infilling sets together, edits): most tokens/pass with EM loss < {a.max_loss:g} "
+                              f"points and edit-similarity loss < {MAX_SIM_LOSS:g} point on each of its sets vs one token per "
+                              "pass (threshold decoding with prompt lookup)",
             "max_loss": a.max_loss,
             "meets_rule": meets,
             "stages_pytorch": pytorch,
@@ -241,6 +257,7 @@ def previous_versions(old: dict) -> list:
         "stages": [f"{s['stage']} {s['tokens'] / 1e6:.1f}M tokens, {minutes(s['seconds'])} min, {s.get('device')}"
                    for s in prov.get("stages", [])],
         "threshold": ev.get("threshold"),
+        **({"infill_threshold": ev["infill_threshold"]} if "infill_threshold" in ev else {}),
         "heldout": {name: {"exact_match": r.get("threshold", {}).get("exact_match"),
                            "exact_match_one_per_pass": r.get("fixed", {}).get("exact_match"),
                            "tokens_per_pass": r.get("threshold", {}).get("tokens_per_pass"),
@@ -252,6 +269,17 @@ def previous_versions(old: dict) -> list:
     if (ev.get("as_the_editor_shows") or {}).get(EMPTY_SET):
         entry["editor_shows_where_nothing_belongs"] = ev["as_the_editor_shows"][EMPTY_SET]["shown"]
     return [entry] + list(old.get("history") or [])
+
+
+def threshold_of(ev: dict, name: str):
+    """The threshold a held-out set was decoded with: infilling sets may have their own."""
+    infill = dict((n, k) for n, k, _ in SETS).get(name) == "infill" or name == EMPTY_SET
+    return ev.get("infill_threshold", ev.get("threshold")) if infill else ev.get("threshold")
+
+
+def thresholds_text(ev: dict) -> str:
+    t, infill = ev.get("threshold"), ev.get("infill_threshold", ev.get("threshold"))
+    return f"{infill:g} for infilling and {t:g} for edits" if infill != t else f"{t}"
 
 
 def minutes(seconds: float) -> str:
@@ -308,7 +336,7 @@ def render_card(m: dict) -> str:
         lines += [
             "## Held-out evaluation (through the product: `diffcoder eval` on this package)",
             f"Exact match (%) after normalising trailing whitespace, edit similarity, generated tokens per "
-            f"decoding forward pass. Threshold decoding at {ev.get('threshold')} with prompt lookup (the default: "
+            f"decoding forward pass. Threshold decoding at {thresholds_text(ev)} with prompt lookup (the default: "
             "positions whose choice continues a stretch of the prompt are committed with it, src/engine/promptLookup.ts) "
             "vs one token per pass, and the same threshold without prompt lookup.",
             "",
@@ -341,8 +369,8 @@ def render_card(m: dict) -> str:
     sweep = ev.get("threshold_sweep") or {}
     if sweep:
         lines += [
-            f"Threshold sweep (the default is chosen by rule: {ev.get('threshold_rule')}; "
-            f"{'met' if ev.get('meets_rule') else 'no threshold met it, so the most careful one is the default'}):",
+            f"Threshold sweep (the defaults are chosen by rule: {ev.get('threshold_rule')}; "
+            f"{'met' if ev.get('meets_rule') else 'not met by every task, where none met it the most careful one is the default'}):",
             "",
             "| threshold | " + " | ".join(f"{n} EM (Δ) / tokens per pass" for n in held) + " |",
             "|---|" + "---|" * len(held),
@@ -352,7 +380,7 @@ def render_card(m: dict) -> str:
                      for n in held if n in sets]
             lines.append(f"| {t} | " + " | ".join(cells) + " |")
         lines.append("")
-        chosen = sweep.get(str(ev.get("threshold")), {})
+        chosen = {n: sweep[str(threshold_of(ev, n))][n] for n in held if n in sweep.get(str(threshold_of(ev, n)), {})}
         tpp = [chosen[n]["tokens_per_pass"] for n in held if n in chosen]
         if tpp:
             met = ev.get("meets_rule") and min(tpp) > 2
@@ -362,7 +390,7 @@ def render_card(m: dict) -> str:
                 pooled = (f" Pooled over the split (tokens / decoding passes of all {sum(chosen[n]['n'] for n in chosen)} "
                           f"tasks): {sum(chosen[n]['tokens'] for n in chosen) / max(1, sum(chosen[n]['passes'] for n in chosen)):.2f}.")
             lines += [f"Parallel-decoding target (more than 2 tokens per pass, under {ev.get('max_loss', 2):g} points of "
-                      f"EM lost, on every set): {'met' if met else 'not met'}; at the chosen threshold the sets decode "
+                      f"EM lost, on every set): {'met' if met else 'not met'}; at the chosen thresholds the sets decode "
                       + ", ".join(f"{t:g}" for t in tpp) + " tokens per pass (" + " / ".join(n for n in held if n in chosen)
                       + f"); met by {', '.join(met_by) if met_by else 'no set'}." + pooled + ceiling_note(ev, held), ""]
         if all(r.get("fixed", {}).get("exact_match", 0) < 1 for r in held.values()):
@@ -393,7 +421,7 @@ def render_card(m: dict) -> str:
             em = ", ".join(f"{n} {pct(r.get('exact_match'))} % EM ({r.get('tokens_per_pass')} tokens/pass, n={r.get('n')})"
                            for n, r in h.get("heldout", {}).items())
             lines.append(f"- {h['tokens'] / 1e6:.0f}M training tokens ({'; '.join(h.get('stages', []))}); "
-                         f"{h.get('hardware')}; threshold {h.get('threshold')}: {em}"
+                         f"{h.get('hardware')}; threshold {thresholds_text(h)}: {em}"
                          + (f"; answered nothing where nothing belongs {h['answered_nothing']:.1f} %" if "answered_nothing" in h else "")
                          + (f"; the editor showed a suggestion where nothing belongs at {h['editor_shows_where_nothing_belongs']:.1f} % of cursors"
                             if "editor_shows_where_nothing_belongs" in h else "")

@@ -86,7 +86,7 @@ class ModelCardTest(unittest.TestCase):
                             "tokens_per_pass_ceiling": {"infill-single": 2.38, "edit": 3.87}}}
         card = model_card.render_card(m)
         self.assertIn("| edit | 10 | 12.0 | 13.0 | -1.0 | 2.5 | 0.5 | 12.0 / 2.0 |", card)
-        self.assertIn("on every set): not met; at the chosen threshold the sets decode 0.75, 2.5 tokens per pass "
+        self.assertIn("on every set): not met; at the chosen thresholds the sets decode 0.75, 2.5 tokens per pass "
                       "(infill-single / edit); met by edit. Pooled over the split (tokens / decoding passes of all 20 "
                       "tasks): 2.06. The most any model could decode on these tasks (one pass per block the answer and "
                       "its EOS touch): 2.38 / 3.87.", card)
@@ -160,6 +160,29 @@ class ModelCardTest(unittest.TestCase):
         self.assertEqual(model_card.choose_threshold(sweep, 2.0), (0.7, True))
         self.assertEqual(model_card.choose_threshold(sweep, 2.5), (0.5, True))
         self.assertEqual(model_card.choose_threshold(sweep, 0.4), (0.9, False), "none passes: the smallest worst loss")
+        sweep[0.5]["b"]["loss"] = 1.0
+        sweep[0.5]["a"]["sim_loss"] = 1.2  # exact match holds, but the answers drift: edit similarity guards it
+        self.assertEqual(model_card.choose_threshold(sweep, 2.5), (0.7, True))
+
+    def test_infilling_and_edits_may_decode_at_different_thresholds(self):
+        def r(em, tpp):
+            return {"n": 10, "exact_match": em, "tokens_per_pass": tpp, "loss": 0.0, "tokens": 10, "passes": 5}
+        sweep = {"0.9": {"infill-multi": r(0.0, 0.95), "edit": r(12.3, 2.38)},
+                 "0.7": {"infill-multi": r(0.0, 1.13), "edit": r(10.7, 2.53)}}
+        held = {"infill-multi": {"threshold": r(0.0, 1.13), "fixed": r(0.0, 0.64)},
+                "edit": {"threshold": r(12.3, 2.38), "fixed": r(13.7, 0.92)}}
+        m = {"name": "m", "version": "1", "blockSize": 4, "weights": {"dtype": "int8"}, "files": {},
+             "architecture": {"hiddenSize": 256, "numLayers": 8, "numHeads": 4, "numKvHeads": 2, "headDim": 64,
+                              "intermediateSize": 768, "ropeTheta": 10000, "vocabSize": 16384},
+             "evaluation": {"threshold": 0.9, "infill_threshold": 0.7, "heldout": held, "threshold_sweep": sweep,
+                            "meets_rule": True, "max_loss": 2.0}}
+        card = model_card.render_card(m)
+        self.assertIn("Threshold decoding at 0.7 for infilling and 0.9 for edits with prompt lookup", card)
+        self.assertIn("at the chosen thresholds the sets decode 1.13, 2.38 tokens per pass (infill-multi / edit)", card)
+        self.assertEqual(model_card.threshold_of(m["evaluation"], "infill-empty"), 0.7)
+        h = model_card.previous_versions({**m, "provenance": {"stages": []}})
+        self.assertEqual((h[0]["threshold"], h[0]["infill_threshold"]), (0.9, 0.7))
+        self.assertIn("threshold 0.7 for infilling and 0.9 for edits:", model_card.render_card({**m, "history": h}))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import type { Manifest } from '../engine/package/manifest';
 import { fitFimPrompt, promptRoom } from '../engine/clipContext';
+import { thresholdFor } from '../engine/tasks';
 import type { CompleteParams, DecodingOptions, GenerateResult } from '../engine/protocol';
 import { CodeTokenizer } from '../engine/tokenizer';
 import { withEngine } from './engine';
@@ -306,7 +307,8 @@ export async function bench(argv: string[]): Promise<void> {
   else if (!checkpoint) reference = { skipped: "no checkpoint for this package's weights (pass --checkpoint DIR)" };
   else {
     log('python reference sampler: cold prompts');
-    const d = { ...manifest.decoding, ...dec };
+    // the cold prompts are completions: the threshold the worker uses for them
+    const d = { ...manifest.decoding, ...dec, threshold: thresholdFor(manifest.decoding, dec, 'infill') };
     const reqs: { kind: string; req: object }[] = [];
     const newline = [...tok.newlineTokenIds()];
     for (const k of kinds) {
@@ -353,7 +355,8 @@ export async function bench(argv: string[]): Promise<void> {
     return;
   }
   const o = (s: string) => process.stdout.write(s + '\n');
-  o(`model ${model.name} ${model.version} (${model.weights}) on ${model.device}, threads ${load.threads || 'default'}, block ${B}, ${report.decoding.mode} ${report.decoding.mode === 'threshold' ? report.decoding.threshold : report.decoding.stepsPerBlock + ' steps/block'}`);
+  const thresholds = `${thresholdFor(manifest.decoding, dec, 'infill')} (completions) / ${thresholdFor(manifest.decoding, dec, 'edit')} (edits)`;
+  o(`model ${model.name} ${model.version} (${model.weights}) on ${model.device}, threads ${load.threads || 'default'}, block ${B}, ${report.decoding.mode} ${report.decoding.mode === 'threshold' ? thresholds : report.decoding.stepsPerBlock + ' steps/block'}`);
   o(`${contexts.length} contexts (~1k tokens of prefix + suffix) from ${[...new Set(report.contexts.map((c) => c.split(path.sep).slice(0, 2).join('/')))].join(', ')}`);
   o('');
   const w = Math.max(...report.rows.map((r) => r.name.length)) + 2;

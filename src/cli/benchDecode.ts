@@ -15,6 +15,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { EngineClient } from '../client/engineClient';
 import { fitFimPrompt, promptRoom } from '../engine/clipContext';
+import { thresholdFor } from '../engine/tasks';
 import type { Manifest } from '../engine/package/manifest';
 import type { DecodingOptions, GenerateResult } from '../engine/protocol';
 import { platformProviders } from '../engine/session/createSession';
@@ -183,7 +184,7 @@ export async function benchDecode(argv: string[]): Promise<void> {
   else {
     const device = typeof v['python-device'] === 'string' ? v['python-device'] : 'auto';
     const dtype = typeof v['python-dtype'] === 'string' ? v['python-dtype'] : 'fp32';
-    const d = { ...manifest.decoding, ...dec };
+    const d = { ...manifest.decoding, ...dec, threshold: thresholdFor(manifest.decoding, dec, 'infill') }; // the prompts are completions
     const req = (ids: number[], max: number) => referenceRequest(d, ids, max);
     log(`== pytorch reference (${device}, ${dtype})`);
     try {

@@ -5,6 +5,7 @@
 import type { CancellationToken } from 'vscode-jsonrpc';
 import { fitFimPrompt, promptRoom } from './clipContext';
 import type { LoadedModel } from './loadedModel';
+import type { DecodingDefaults } from './package/manifest';
 import { editPrompt } from './prompts';
 import type { CompleteParams, DecodingOptions, EditParams, FillParams, FillResult, GenerateResult, StopReason } from './protocol';
 import { endAtLineBreak } from './repetition';
@@ -20,7 +21,7 @@ export interface TaskHooks {
 export async function complete(lm: LoadedModel, params: CompleteParams, hooks: TaskHooks = {}): Promise<GenerateResult> {
   checkString(params.prefix, 'prefix');
   checkString(params.suffix, 'suffix');
-  const opt = decodeOptions(lm, params.maxTokens, params.decoding);
+  const opt = decodeOptions(lm, params.maxTokens, params.decoding, 'infill');
   if (hooks.token?.isCancellationRequested) return cancelled(lm);
   const { ids } = fitFimPrompt(lm.tokenizer, lm.manifest, params.prefix, params.suffix, promptRoom(lm.manifest, opt.maxNewTokens));
   // Single-line: the sampler stops at a token holding a line break; the text ends before the break.
@@ -60,7 +61,7 @@ export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks
 export async function edit(lm: LoadedModel, params: EditParams, hooks: TaskHooks = {}): Promise<GenerateResult> {
   checkString(params.instruction, 'instruction');
   checkString(params.code, 'code');
-  const opt = decodeOptions(lm, params.maxTokens, params.decoding);
+  const opt = decodeOptions(lm, params.maxTokens, params.decoding, 'edit');
   if (hooks.token?.isCancellationRequested) return cancelled(lm);
   const ids = editPrompt(lm.tokenizer, lm.manifest, { instruction: params.instruction, code: params.code, language: params.language });
   const room = promptRoom(lm.manifest, opt.maxNewTokens);
@@ -106,8 +107,13 @@ export function cancelled(lm: LoadedModel | undefined, why: StopReason = 'cancel
   return { text: '', tokens: 0, forwardPasses: 0, ms: 0, device: lm?.info.device ?? '', stoppedBy: why, promptTokens: 0, reusedTokens: 0 };
 }
 
+/** The threshold a task decodes with: the request's, else the package's for infilling (if it has one), else its default. */
+export function thresholdFor(defaults: DecodingDefaults, d: DecodingOptions, task: 'infill' | 'edit'): number {
+  return d.threshold ?? (task === 'infill' ? defaults.infillThreshold : undefined) ?? defaults.threshold;
+}
+
 /** Package defaults overridden by the request; every value checked. */
-export function decodeOptions(lm: LoadedModel, maxTokens: unknown, d: DecodingOptions = {}): DecodeOptions {
+export function decodeOptions(lm: LoadedModel, maxTokens: unknown, d: DecodingOptions = {}, task: 'infill' | 'edit'): DecodeOptions {
   const m = lm.manifest;
   const most = Math.floor(m.architecture.maxPositions / 2);
   if (!Number.isInteger(maxTokens) || (maxTokens as number) < 1 || (maxTokens as number) > most) {
@@ -118,7 +124,7 @@ export function decodeOptions(lm: LoadedModel, maxTokens: unknown, d: DecodingOp
     blockSize: m.blockSize,
     maxNewTokens: maxTokens as number,
     mode: d.mode ?? m.decoding.mode,
-    threshold: d.threshold ?? m.decoding.threshold,
+    threshold: thresholdFor(m.decoding, d, task),
     stepsPerBlock: d.stepsPerBlock ?? m.decoding.stepsPerBlock,
     promptLookup: d.promptLookup ?? m.decoding.promptLookup ?? true,
     temperature: d.temperature ?? m.decoding.temperature,

@@ -79,6 +79,7 @@ test('every bad field is reported, each with its path', async () => {
       m.blockSize = 0;
       m.decoding.mode = 'greedy';
       m.decoding.threshold = 1.5;
+      m.decoding.infillThreshold = 0;
       m.decoding.promptLookup = 'yes';
       m.architecture.numKvHeads = 3;
       m.prompts.fim.order = 'pms';
@@ -90,7 +91,7 @@ test('every bad field is reported, each with its path', async () => {
   const p = await problems(dir);
   const where = p.map((x) => x.where).sort();
   assert.deepEqual(where, [
-    'architecture.numKvHeads', 'blockSize', 'decoding.mode', 'decoding.promptLookup', 'decoding.threshold', 'files["model.onnx"].sha256',
+    'architecture.numKvHeads', 'blockSize', 'decoding.infillThreshold', 'decoding.mode', 'decoding.promptLookup', 'decoding.threshold', 'files["model.onnx"].sha256',
     'formatVersion', 'name', 'prompts.fim.order', 'weights.dtype',
   ]);
   assert.ok(p.every((x) => x.kind === 'bad-field'));

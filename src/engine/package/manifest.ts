@@ -77,6 +77,11 @@ export interface DecodingDefaults {
   mode: 'threshold' | 'fixed';
   /** Confidence threshold for threshold mode. */
   threshold: number;
+  /**
+   * Completions and hole fills decode with this one where the package sets it (absent: `threshold`):
+   * held-out measurements can allow infilling a lower threshold than edits (scripts/model_card.py).
+   */
+  infillThreshold?: number;
   /** Forward passes per block in fixed mode (blockSize = one token per pass). */
   stepsPerBlock: number;
   temperature: number;
