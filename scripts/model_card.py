@@ -30,6 +30,7 @@ sys.path.insert(0, HERE)
 from data.score import read_jsonl, score, summarize  # noqa: E402
 
 SETS = [("infill-single", "infill", True), ("infill-multi", "infill", False), ("edit", "edit", False)]
+KIND_OF = {name: kind for name, kind, _ in SETS}  # each task kind gets its own default threshold
 # Cursors where the file is complete as it is: nothing to decode, so not a speed set; what counts is how often
 # the model answers nothing (multi-line mode, as the editor asks at the end of a line; whitespace counts as nothing).
 EMPTY_SET = "infill-empty"
@@ -181,8 +182,7 @@ def main(argv=None):
                                 "sim_loss": round(100 * (r["fixed"]["edit_similarity"] - r[t]["edit_similarity"]), 2)}
                          for name, r in runs.items()} for t in thresholds}
             # One threshold per task kind: infilling (completions, fills) and edits decode differently.
-            kind_of = {name: kind for name, kind, _ in SETS}
-            choice = {kind: choose_threshold({t: {n: r for n, r in v.items() if kind_of[n] == kind} for t, v in sweep.items()},
+            choice = {kind: choose_threshold({t: {n: r for n, r in v.items() if KIND_OF[n] == kind} for t, v in sweep.items()},
                                              a.max_loss) for kind in ("infill", "edit")}
             chosen = {kind: t for kind, (t, _) in choice.items()}
             meets = all(ok for _, ok in choice.values())
@@ -194,7 +194,7 @@ def main(argv=None):
         if chosen["infill"] != chosen["edit"]:
             manifest["decoding"]["infillThreshold"] = chosen["infill"]
         manifest["decoding"]["promptLookup"] = True
-        results = {name: {"threshold": r[chosen[kind_of[name]]], "fixed": r["fixed"], "no_lookup": r["no-lookup"]}
+        results = {name: {"threshold": r[chosen[KIND_OF[name]]], "fixed": r["fixed"], "no_lookup": r["no-lookup"]}
                    for name, r in runs.items()}
         if a.runs:
             stage_evals = os.path.join(a.runs, "eval.jsonl")
@@ -273,7 +273,7 @@ def previous_versions(old: dict) -> list:
 
 def threshold_of(ev: dict, name: str):
     """The threshold a held-out set was decoded with: infilling sets may have their own."""
-    infill = dict((n, k) for n, k, _ in SETS).get(name) == "infill" or name == EMPTY_SET
+    infill = KIND_OF.get(name) == "infill" or name == EMPTY_SET
     return ev.get("infill_threshold", ev.get("threshold")) if infill else ev.get("threshold")
 
 

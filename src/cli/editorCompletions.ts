@@ -23,7 +23,6 @@ export interface EditorAnswer {
   droppedBy?: string;
   /** The cursor is inside a word, where the editor does not ask. */
   insideWord?: boolean;
-  multiline?: boolean;
 }
 
 function tokenCounterFor(modelDir: string): TokenCounter {
@@ -51,11 +50,10 @@ export class EditorCompletions {
   /** The suggestion at `offset` in `text` (a document of its own: nothing cached from an earlier one). */
   async at(text: string, offset: number, token?: CancellationToken): Promise<EditorAnswer> {
     const input = { text, offset, ...guessIndentUnit(text) };
-    const where = this.completer.cursor(input);
-    if (!where) return { insideWord: true };
+    if (!this.completer.cursor(input)) return { insideWord: true };
     this.completer.cache.clear();
     this.last = {};
     const shown = await this.completer.provide(input, token);
-    return { shown, multiline: where.multiline, ...this.last };
+    return { shown, ...this.last };
   }
 }

@@ -21,7 +21,7 @@ export interface TaskHooks {
 export async function complete(lm: LoadedModel, params: CompleteParams, hooks: TaskHooks = {}): Promise<GenerateResult> {
   checkString(params.prefix, 'prefix');
   checkString(params.suffix, 'suffix');
-  const opt = decodeOptions(lm, params.maxTokens, params.decoding, 'infill');
+  const opt = decodeOptions(lm, 'infill', params.maxTokens, params.decoding);
   if (hooks.token?.isCancellationRequested) return cancelled(lm);
   const { ids } = fitFimPrompt(lm.tokenizer, lm.manifest, params.prefix, params.suffix, promptRoom(lm.manifest, opt.maxNewTokens));
   // Single-line: the sampler stops at a token holding a line break; the text ends before the break.
@@ -61,7 +61,7 @@ export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks
 export async function edit(lm: LoadedModel, params: EditParams, hooks: TaskHooks = {}): Promise<GenerateResult> {
   checkString(params.instruction, 'instruction');
   checkString(params.code, 'code');
-  const opt = decodeOptions(lm, params.maxTokens, params.decoding, 'edit');
+  const opt = decodeOptions(lm, 'edit', params.maxTokens, params.decoding);
   if (hooks.token?.isCancellationRequested) return cancelled(lm);
   const ids = editPrompt(lm.tokenizer, lm.manifest, { instruction: params.instruction, code: params.code, language: params.language });
   const room = promptRoom(lm.manifest, opt.maxNewTokens);
@@ -113,7 +113,7 @@ export function thresholdFor(defaults: DecodingDefaults, d: DecodingOptions, tas
 }
 
 /** Package defaults overridden by the request; every value checked. */
-export function decodeOptions(lm: LoadedModel, maxTokens: unknown, d: DecodingOptions = {}, task: 'infill' | 'edit'): DecodeOptions {
+export function decodeOptions(lm: LoadedModel, task: 'infill' | 'edit', maxTokens: unknown, d: DecodingOptions = {}): DecodeOptions {
   const m = lm.manifest;
   const most = Math.floor(m.architecture.maxPositions / 2);
   if (!Number.isInteger(maxTokens) || (maxTokens as number) < 1 || (maxTokens as number) > most) {

@@ -61,7 +61,7 @@ async function engine(m: TinyModel, reqs: Request[]): Promise<Answer[]> {
   try {
     const out: Answer[] = [];
     for (const r of reqs) {
-      const opt = decodeOptions(lm, r.max_new_tokens, { mode: r.mode, threshold: r.threshold, stepsPerBlock: r.steps_per_block, promptLookup: r.prompt_lookup }, 'infill');
+      const opt = decodeOptions(lm, 'infill', r.max_new_tokens, { mode: r.mode, threshold: r.threshold, stepsPerBlock: r.steps_per_block, promptLookup: r.prompt_lookup });
       const a = await generate(lm.model, r.prompt, opt, lm.special);
       out.push({ tokens: a.tokens, forward_passes: a.forwardPasses, stopped_by: a.stoppedBy });
     }

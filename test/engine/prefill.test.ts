@@ -54,7 +54,7 @@ test('fp32: a chunked prefill gives the same K/V and logits as one pass, bit for
 });
 
 test('fp32: chunked and one-pass prefill decode the same tokens, cold and with KV reuse', async () => {
-  const opt = decodeOptions(lm, 24, { mode: 'threshold', threshold: 0.02 }, 'infill');
+  const opt = decodeOptions(lm, 'infill', 24, { mode: 'threshold', threshold: 0.02 });
   const ask = (model: BlockModel, p: number[], cache?: PromptCache) => generate(model, p, opt, lm.special, { cache });
   const one = withChunk(0);
   const edited = prompt.slice();
