@@ -1,6 +1,7 @@
 /** `diffcoder complete | fill | edit | eval` (convert, download and check: ./models.ts). */
 import * as fs from 'fs';
 import { findHoles } from '../completion/holes';
+import { DEFAULT_COMPLETER_SETTINGS } from '../completion/completer';
 import type { MultilineMode } from '../completion/multiline';
 import type { GenerateResult } from '../engine/protocol';
 import { EditorCompletions } from './editorCompletions';
@@ -55,7 +56,7 @@ export async function complete(argv: string[], out: Out = stdout): Promise<void>
   const multiline = multilineMode(v);
   const load = loadParams(v);
   await withEngine(load, v.verbose === true, async ({ engine, token }) => {
-    const editor = new EditorCompletions(engine, load.modelDir, { multiline, maxNewTokens: maxTokens(v, 64), decoding: decoding(v) });
+    const editor = new EditorCompletions(engine, load.modelDir, { multiline, maxNewTokens: maxTokens(v, DEFAULT_COMPLETER_SETTINGS.maxNewTokens), decoding: decoding(v) });
     const a = await editor.at(text, offset, token);
     const shownText = a.shown?.text ?? '';
     if (v.json) {
@@ -159,7 +160,8 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
   if (asEditor && v['single-line']) throw new UsageError('--as-editor decides one line or several as the editor does; --multiline never asks for one line');
   if (!asEditor && v.multiline !== undefined) throw new UsageError('--multiline goes with --as-editor (without it, --single-line)');
   const tasks = readTasks(positionals[0] ?? '', kind);
-  const budget = maxTokens(v, kind === 'infill' ? 256 : 1024);
+  // As the editor: its completion budget; otherwise room for a whole held-out middle or edit.
+  const budget = maxTokens(v, asEditor ? DEFAULT_COMPLETER_SETTINGS.maxNewTokens : kind === 'infill' ? 256 : 1024);
   const dec = decoding(v);
   const load = loadParams(v);
   await withEngine(load, v.verbose === true, async ({ engine, model, token }) => {
