@@ -27,7 +27,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from data.score import read_jsonl, score, summarize  # noqa: E402
+from data.score import normalize, read_jsonl, score, summarize  # noqa: E402
 
 SETS = [("infill-single", "infill", True), ("infill-multi", "infill", False), ("edit", "edit", False)]
 KIND_OF = {name: kind for name, kind, _ in SETS}  # each task kind gets its own default threshold
@@ -91,23 +91,59 @@ def answers_nothing(package: str, eval_dir: str, limit: int, block: int, thresho
 EDITOR_SETS = ["infill-single", "infill-multi", EMPTY_SET]
 
 
-def as_the_editor_shows(package: str, eval_dir: str, limit: int, block: int, threshold: float, tmp: str) -> dict:
+def editor_lines(completion: str, reference: str) -> tuple[int, int]:
+    """(lines shown, leading lines that are right) for one suggestion: right lines match the reference's lines
+    in order after normalising trailing whitespace; everything after the first wrong line counts as wrong."""
+    if not completion:
+        return 0, 0
+    shown, want = normalize(completion).split("\n"), normalize(reference).split("\n")
+    right = 0
+    while right < min(len(shown), len(want)) and shown[right] == want[right]:
+        right += 1
+    return len(shown), right
+
+
+def as_the_editor_shows(package: str, eval_dir: str, limit: int, block: int, threshold: float, tmp: str,
+                        floor: float | None = None) -> dict:
     """The infill sets through the editor's completion core (`diffcoder eval --as-editor`): no request inside a
-    word, one line or several decided by the line, prompt windows, the post-processing filters. Per set: exact
-    match of what is shown and how often anything is shown (on EMPTY_SET, every suggestion is a needless one)."""
+    word, one line or several decided by the line, prompt windows, the post-processing filters, and lines below
+    `floor` not shown (None: the package's floor). Per set: exact match of what is shown, how often anything is
+    shown (on EMPTY_SET, every suggestion is a needless one), lines shown and how many of them are right."""
     out = {}
     for name in EDITOR_SETS:
         if not os.path.exists(os.path.join(eval_dir, f"{name}.jsonl")):
             continue
         tasks, path = first_tasks(eval_dir, name, limit, tmp)
+        extra = [] if floor is None else ["--min-line-confidence", str(floor)]
         completions, _ = run_eval(package, path, "infill", False, "threshold", block,
-                                  ["--threshold", str(threshold), "--prompt-lookup", "on", "--as-editor"])
+                                  ["--threshold", str(threshold), "--prompt-lookup", "on", "--as-editor", *extra])
         overall = summarize(score(tasks, completions))["all"]["all"]
         shown = sum(1 for c in completions if c["completion"])
+        by_id = {t["task_id"]: t for t in tasks}
+        lines = [editor_lines(c["completion"], by_id[c["task_id"]].get("middle", "")) for c in completions]
         out[name] = {"n": len(tasks), "exact_match": round(100 * overall["exact_match"], 1),
-                     "shown": round(100 * shown / max(1, len(tasks)), 1)}
-        print("as the editor shows it:", name, json.dumps(out[name]), flush=True)
+                     "shown": round(100 * shown / max(1, len(tasks)), 1),
+                     "lines_shown": sum(n for n, _ in lines), "right_lines": sum(r for _, r in lines)}
+        print("as the editor shows it:", name, f"floor {floor}", json.dumps(out[name]), flush=True)
     return out
+
+
+MIN_RIGHT_LINES_KEPT = 0.95  # share of the right lines (infilling sets together) a line floor must keep
+
+
+def choose_line_floor(package: str, dev_dir: str, limit: int, block: int, threshold: float, floors: list, tmp: str) -> dict:
+    """The package's decoding.minLineConfidence, chosen on the development tasks (EVAL/dev, scripts/data/tokenize.ts),
+    not on the reported ones: the highest floor whose suggestions keep at least MIN_RIGHT_LINES_KEPT of the right
+    lines that showing every line gives, on the infilling sets together."""
+    sweep = {f: as_the_editor_shows(package, dev_dir, limit, block, threshold, tmp, f) for f in sorted({0.0, *floors})}
+
+    def right(f):
+        return sum(r["right_lines"] for n, r in sweep[f].items() if n != EMPTY_SET)
+    ok = [f for f in sweep if right(f) >= MIN_RIGHT_LINES_KEPT * right(0.0)]
+    return {"value": max(ok), "sweep": {str(f): v for f, v in sweep.items()},
+            "rule": f"the highest floor that keeps at least {100 * MIN_RIGHT_LINES_KEPT:g} % of the right lines shown "
+                    "without a floor (infill-single and infill-multi together), on development tasks disjoint from "
+                    "the reported ones"}
 
 
 MAX_SIM_LOSS = 1.0  # edit-similarity points a threshold may lose (guards sets where exact match is ~0)
@@ -130,6 +166,26 @@ def choose_threshold(sweep: dict, max_loss: float) -> tuple[float, bool]:
     return min(sweep, key=lambda t: (worst(t), -t)), False
 
 
+def editor_view(package: str, eval_dir: str, limit: int, block: int, threshold: float, floors: list, tmp: str) -> dict:
+    """The editor's view of the reported tasks at the line floor chosen on the development tasks (and without a
+    floor, to show what it hides); without development tasks or floors to try, every line is shown."""
+    view = {}
+    floor = 0.0
+    if floors and os.path.exists(os.path.join(eval_dir, "dev", "infill-single.jsonl")):
+        view["line_floor"] = choose_line_floor(package, os.path.join(eval_dir, "dev"), limit, block, threshold, floors, tmp)
+        floor = view["line_floor"]["value"]
+        view["as_the_editor_shows_every_line"] = as_the_editor_shows(package, eval_dir, limit, block, threshold, tmp, 0.0)
+    view["as_the_editor_shows"] = as_the_editor_shows(package, eval_dir, limit, block, threshold, tmp, floor)
+    return view
+
+
+def set_line_floor(manifest: dict, view: dict) -> None:
+    floor = (view.get("line_floor") or {}).get("value", 0)
+    manifest["decoding"].pop("minLineConfidence", None)
+    if floor > 0:
+        manifest["decoding"]["minLineConfidence"] = floor
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--package", required=True)
@@ -140,6 +196,11 @@ def main(argv=None):
     ap.add_argument("--limit", type=int, default=300)
     ap.add_argument("--thresholds", default="0.9,0.7,0.5", help="threshold values to sweep (comma-separated)")
     ap.add_argument("--max-loss", type=float, default=2.0, help="exact-match points a threshold may lose")
+    ap.add_argument("--line-floors", default="0.05,0.1,0.15,0.2,0.3",
+                    help="line-confidence floors to try on EVAL/dev for decoding.minLineConfidence (comma-separated; "
+                         "empty: every line is shown)")
+    ap.add_argument("--editor-only", action="store_true",
+                    help="re-measure only the editor's view (and choose the line floor) on the same weights")
     ap.add_argument("--card-only", action="store_true", help="re-render MODEL_CARD.md from diffcoder.json")
     ap.add_argument("--previous", help="the diffcoder.json of the model this one replaces: its numbers are kept "
                                        "under history, so the card says what the new training changed")
@@ -149,7 +210,16 @@ def main(argv=None):
     manifest = json.load(open(manifest_path))
     if a.how:
         manifest.setdefault("provenance", {})["how"] = a.how
-    if not a.card_only:
+    floors = [float(x) for x in a.line_floors.split(",") if x.strip()]
+    if a.editor_only and not a.card_only:
+        ev = manifest["evaluation"]
+        with tempfile.TemporaryDirectory() as tmp:
+            view = editor_view(a.package, a.eval, a.limit, manifest["blockSize"], threshold_of(ev, EMPTY_SET), floors, tmp)
+        for k in ("line_floor", "as_the_editor_shows_every_line"):
+            ev.pop(k, None)
+        ev.update(view)
+        set_line_floor(manifest, view)
+    elif not a.card_only:
         block = manifest["blockSize"]
         thresholds = [float(x) for x in a.thresholds.split(",") if x.strip()]
         runs = {}  # set -> {"fixed" | threshold | "no-lookup": result}
@@ -188,12 +258,13 @@ def main(argv=None):
             meets = all(ok for _, ok in choice.values())
             measure("no-lookup", "threshold", lambda kind: ["--threshold", str(chosen[kind]), "--prompt-lookup", "off"])
             silence = answers_nothing(a.package, a.eval, a.limit, block, chosen["infill"], tmp)
-            editor = as_the_editor_shows(a.package, a.eval, a.limit, block, chosen["infill"], tmp)
+            view = editor_view(a.package, a.eval, a.limit, block, chosen["infill"], floors, tmp)
         manifest["decoding"]["threshold"] = chosen["edit"]
         manifest["decoding"].pop("infillThreshold", None)
         if chosen["infill"] != chosen["edit"]:
             manifest["decoding"]["infillThreshold"] = chosen["infill"]
         manifest["decoding"]["promptLookup"] = True
+        set_line_floor(manifest, view)
         results = {name: {"threshold": r[chosen[KIND_OF[name]]], "fixed": r["fixed"], "no_lookup": r["no-lookup"]}
                    for name, r in runs.items()}
         if a.runs:
@@ -216,7 +287,7 @@ def main(argv=None):
                                         for name, _, _ in SETS},
             "measured_with": "scripts/model_card.py (diffcoder eval on this package, CPU)",
             **({"where_nothing_belongs": silence} if silence else {}),
-            **({"as_the_editor_shows": editor} if editor else {}),
+            **view,
         }
         if a.runs:
             record_training(manifest, a.runs)
@@ -365,7 +436,32 @@ def render_card(m: dict) -> str:
             parts.append(f"where nothing belongs a suggestion at {editor[EMPTY_SET]['shown']:.1f} % of cursors")
         lines += ["As the editor shows it (`diffcoder eval --as-editor`: the extension's completion core with its "
                   "default settings, so no request inside a word, one line or several decided by the line, prompt "
-                  "windows, the post-processing filters): " + "; ".join(parts) + ".", ""]
+                  "windows, the post-processing filters, lines the model is unsure of left out): " + "; ".join(parts) + ".", ""]
+    floor = ev.get("line_floor")
+    every = ev.get("as_the_editor_shows_every_line") or {}
+    if floor and every:
+        lines += [
+            f"Lines the model is unsure of are not shown: a suggestion stops before the first line whose least sure "
+            f"token the model gave a probability under {floor['value']:g} (diffcoder.json decoding.minLineConfidence, "
+            f"chosen by rule: {floor['rule']}). What that changes on the reported tasks (right lines: leading lines "
+            "of a suggestion equal to the reference's; every line shown where nothing belongs is a needless one):",
+            "",
+            "| set | suggestions shown: every line / floor | lines shown | right lines | EM |",
+            "|---|---|---|---|---|",
+        ]
+        for name, r in editor.items():
+            e = every.get(name)
+            if not e or "lines_shown" not in r:
+                continue
+            lines.append(f"| {name} | {e['shown']:.1f} % / {r['shown']:.1f} % | {e['lines_shown']} / {r['lines_shown']} | "
+                         f"{e['right_lines']} / {r['right_lines']} | {e['exact_match']:.1f} / {r['exact_match']:.1f} |")
+        dev = floor.get("sweep") or {}
+        lines += ["", "On the development tasks (right lines of lines shown, infilling sets together; suggestions shown "
+                  "where nothing belongs): " + "; ".join(
+                      f"floor {float(f):g}: {sum(v[n]['right_lines'] for n in v if n != EMPTY_SET)} of "
+                      f"{sum(v[n]['lines_shown'] for n in v if n != EMPTY_SET)}"
+                      + (f", {v[EMPTY_SET]['shown']:.1f} %" if EMPTY_SET in v else "")
+                      for f, v in dev.items()) + ".", ""]
     sweep = ev.get("threshold_sweep") or {}
     if sweep:
         lines += [

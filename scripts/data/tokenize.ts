@@ -4,6 +4,9 @@
  *   DATA/val.u16        held-out split, [bos] text [eos]
  *   DATA/sft.u16 + sft.loss.u8 + sft.index.u32   packed SFT rows (see lib/pack.ts)
  *   EVAL/<set>.jsonl + <set>.ids.jsonl           evaluation tasks, from EVAL/candidates/*.jsonl
+ *   EVAL/dev/<set>.jsonl                         the next as many candidates that pass the same checks: a
+ *                                                development set for choosing settings (scripts/model_card.py),
+ *                                                so the reported numbers come from tasks they were not tuned on
  *   DATA/meta.json
  * Prompts are built by src/engine/prompts.ts itself, so training matches inference.
  *
@@ -296,11 +299,12 @@ async function buildEval(enc: BatchEncoder, m: Manifest, specials: string[], opt
         : { prompt: fimPrompt(enc.tok, m, c.prefix as string, c.suffix as string), answer: enc.tok.encode(c.middle as string) },
     );
     const tasks: string[] = [];
+    const dev: string[] = [];
     const idLines: string[] = [];
     const perLang: Record<string, number> = {};
     const rejected: Record<string, number> = {};
     cands.forEach((c, i) => {
-      if (tasks.length >= opts.evalCount) return;
+      if (dev.length >= opts.evalCount) return;
       const t = toks[i];
       let why = '';
       const texts = isEdit ? [c.code, c.instruction, c.new_code] : [c.prefix, c.suffix, c.middle];
@@ -318,7 +322,11 @@ async function buildEval(enc: BatchEncoder, m: Manifest, specials: string[], opt
       } else if (t.prompt.length + t.answer.length > opts.maxEditTokens) why = 'too-long';
       if (t.prompt.length + t.answer.length + 4 > opts.rowTokens) why ||= 'too-long';
       if (why) {
-        rejected[why] = (rejected[why] ?? 0) + 1;
+        if (tasks.length < opts.evalCount) rejected[why] = (rejected[why] ?? 0) + 1;
+        return;
+      }
+      if (tasks.length >= opts.evalCount) {
+        dev.push(JSON.stringify(c));
         return;
       }
       tasks.push(JSON.stringify(c));
@@ -327,7 +335,9 @@ async function buildEval(enc: BatchEncoder, m: Manifest, specials: string[], opt
     });
     fs.writeFileSync(path.join(opts.evalOut, `${name}.jsonl`), tasks.map((l) => l + '\n').join(''));
     fs.writeFileSync(path.join(opts.evalOut, `${name}.ids.jsonl`), idLines.map((l) => l + '\n').join(''));
-    result[name] = { tasks: tasks.length, candidates: cands.length, perLanguage: perLang, rejected };
+    fs.mkdirSync(path.join(opts.evalOut, 'dev'), { recursive: true });
+    fs.writeFileSync(path.join(opts.evalOut, 'dev', `${name}.jsonl`), dev.map((l) => l + '\n').join(''));
+    result[name] = { tasks: tasks.length, dev: dev.length, candidates: cands.length, perLanguage: perLang, rejected };
   }
   return result;
 }

@@ -91,6 +91,47 @@ class ModelCardTest(unittest.TestCase):
                       "tasks): 2.06. The most any model could decode on these tasks (one pass per block the answer and "
                       "its EOS touch): 2.38 / 3.87.", card)
 
+    def test_editor_lines_counts_the_leading_right_lines_of_a_suggestion(self):
+        self.assertEqual(model_card.editor_lines("", "x = 1"), (0, 0))
+        self.assertEqual(model_card.editor_lines("x = 1  \n", "x = 1"), (1, 1))
+        self.assertEqual(model_card.editor_lines("a\nb\nc", "a\nB\nc"), (3, 1), "after the first wrong line nothing counts")
+        self.assertEqual(model_card.editor_lines("foo(", "foo(a)"), (1, 0))
+
+    def test_the_line_floor_is_the_highest_that_keeps_most_right_lines_on_the_dev_tasks(self):
+        seen = []
+
+        def fake(package, eval_dir, limit, block, threshold, tmp, floor=None):
+            seen.append((eval_dir, floor))
+            right = {0.0: 100, 0.1: 99, 0.2: 96, 0.3: 90}[floor]
+            return {"infill-single": {"lines_shown": 300, "right_lines": right // 2},
+                    "infill-multi": {"lines_shown": 500, "right_lines": right - right // 2},
+                    model_card.EMPTY_SET: {"lines_shown": 40, "right_lines": 0, "shown": 10.0}}
+        real = model_card.as_the_editor_shows
+        model_card.as_the_editor_shows = fake
+        try:
+            got = model_card.choose_line_floor("pkg", "EVAL/dev", 300, 4, 0.7, [0.1, 0.2, 0.3], "tmp")
+        finally:
+            model_card.as_the_editor_shows = real
+        self.assertEqual(got["value"], 0.2, "96 % of the right lines kept; 0.3 keeps 90 %")
+        self.assertEqual({d for d, _ in seen}, {"EVAL/dev"}, "chosen on the development tasks only")
+        self.assertEqual(sorted(f for _, f in seen), [0.0, 0.1, 0.2, 0.3])
+
+    def test_card_shows_what_the_line_floor_hides(self):
+        def view(shown, lines, right, em):
+            return {"n": 300, "shown": shown, "lines_shown": lines, "right_lines": right, "exact_match": em}
+        m = {"name": "m", "version": "1", "blockSize": 4, "weights": {"dtype": "int8"}, "files": {},
+             "architecture": {"hiddenSize": 256, "numLayers": 8, "numHeads": 4, "numKvHeads": 2, "headDim": 64,
+                              "intermediateSize": 768, "ropeTheta": 10000, "vocabSize": 16384},
+             "evaluation": {"threshold": 0.9,
+                            "as_the_editor_shows": {"infill-single": view(44.0, 166, 23, 6.0), "infill-empty": view(12.3, 50, 0, 0.0)},
+                            "as_the_editor_shows_every_line": {"infill-single": view(72.7, 324, 23, 6.0), "infill-empty": view(21.3, 90, 0, 0.0)},
+                            "line_floor": {"value": 0.15, "rule": "R", "sweep": {"0.0": {"infill-single": view(70.0, 300, 20, 5.0)}}}}}
+        card = model_card.render_card(m)
+        self.assertIn("under 0.15 (diffcoder.json decoding.minLineConfidence, chosen by rule: R)", card)
+        self.assertIn("| infill-single | 72.7 % / 44.0 % | 324 / 166 | 23 / 23 | 6.0 / 6.0 |", card)
+        self.assertIn("| infill-empty | 21.3 % / 12.3 % | 90 / 50 | 0 / 0 | 0.0 / 0.0 |", card)
+        self.assertIn("floor 0: 20 of 300.", card)
+
     def test_the_parallel_ceiling_counts_the_blocks_an_answer_and_its_eos_touch(self):
         path = os.path.join(tempfile.mkdtemp(), "t.ids.jsonl")
         with open(path, "w") as f:

@@ -6,14 +6,15 @@ import type { MultilineMode } from '../completion/multiline';
 import type { GenerateResult } from '../engine/protocol';
 import { EditorCompletions } from './editorCompletions';
 import { withEngine } from './engine';
-import { decoding, languageOf, loadParams, maxTokens, parse, readDocument, readSource, UsageError } from './options';
+import { decoding, languageOf, loadParams, maxTokens, minLineConfidence, parse, readDocument, readSource, UsageError } from './options';
 
 type Out = (s: string) => void;
 const stdout: Out = (s) => process.stdout.write(s);
 
 /** The --json fields of one answer. */
 function summary(r: GenerateResult) {
-  return { text: r.text, tokens: r.tokens, forwardPasses: r.forwardPasses, ms: r.ms, device: r.device, stoppedBy: r.stoppedBy, promptTokens: r.promptTokens, reusedTokens: r.reusedTokens };
+  const lines = r.lineConfidence ? { lineConfidence: r.lineConfidence, confidentLines: r.confidentLines } : {};
+  return { text: r.text, tokens: r.tokens, forwardPasses: r.forwardPasses, ms: r.ms, device: r.device, stoppedBy: r.stoppedBy, promptTokens: r.promptTokens, reusedTokens: r.reusedTokens, ...lines };
 }
 
 /** 1-based LINE:COL -> character offset; COL may be one past the end of the line. */
@@ -49,14 +50,24 @@ function multilineMode(v: Record<string, unknown>): MultilineMode {
  * --raw prints the model's answer as it came.
  */
 export async function complete(argv: string[], out: Out = stdout): Promise<void> {
-  const { values: v, positionals } = parse(argv, { at: { type: 'string' }, multiline: { type: 'string' }, raw: { type: 'boolean' } });
+  const { values: v, positionals } = parse(argv, {
+    at: { type: 'string' },
+    multiline: { type: 'string' },
+    raw: { type: 'boolean' },
+    'min-line-confidence': { type: 'string' },
+  });
   const { text } = readDocument(positionals[0], 'FILE: diffcoder complete FILE --at LINE:COL');
   if (typeof v.at !== 'string') throw new UsageError('missing --at LINE:COL (the cursor position, 1-based)');
   const offset = offsetAt(text, v.at);
   const multiline = multilineMode(v);
   const load = loadParams(v);
   await withEngine(load, v.verbose === true, async ({ engine, token }) => {
-    const editor = new EditorCompletions(engine, load.modelDir, { multiline, maxNewTokens: maxTokens(v, DEFAULT_COMPLETER_SETTINGS.maxNewTokens), decoding: decoding(v) });
+    const editor = new EditorCompletions(engine, load.modelDir, {
+      multiline,
+      maxNewTokens: maxTokens(v, DEFAULT_COMPLETER_SETTINGS.maxNewTokens),
+      decoding: decoding(v),
+      minLineConfidence: minLineConfidence(v),
+    });
     const a = await editor.at(text, offset, token);
     const shownText = a.shown?.text ?? '';
     if (v.json) {
@@ -65,7 +76,11 @@ export async function complete(argv: string[], out: Out = stdout): Promise<void>
       return;
     }
     if (a.insideWord) process.stderr.write('note: no suggestion: the cursor is inside a word, where the editor does not ask the model\n');
+    else if (!v.raw && a.droppedBy === 'unsure') process.stderr.write(`note: no suggestion: the model is unsure of its answer's first line (confidence ${a.result?.lineConfidence?.[0]}); --min-line-confidence 0 shows it, --raw prints the whole answer\n`);
     else if (!v.raw && a.droppedBy) process.stderr.write(`note: no suggestion: the editor's ${a.droppedBy} filter drops the model's answer (--raw prints it)\n`);
+    else if (!v.raw && a.result && a.result.confidentLines! < a.result.text.split('\n').length) {
+      process.stderr.write(`note: ${a.result.text.split('\n').length - a.result.confidentLines!} line(s) of the answer the model is unsure of are not shown (--raw prints them)\n`);
+    }
     const shown = v.raw ? a.result?.text ?? '' : shownText;
     out(shown + (shown.endsWith('\n') ? '' : '\n'));
   });
@@ -152,6 +167,7 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
     'single-line': { type: 'boolean' },
     'as-editor': { type: 'boolean' },
     multiline: { type: 'string' },
+    'min-line-confidence': { type: 'string' },
   });
   if (v.task !== 'infill' && v.task !== 'edit') throw new UsageError(`--task must be infill or edit (got ${v.task === undefined ? 'nothing' : JSON.stringify(v.task)})`);
   const kind = v.task;
@@ -159,6 +175,7 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
   if (asEditor && kind !== 'infill') throw new UsageError('--as-editor is for --task infill (inline completions)');
   if (asEditor && v['single-line']) throw new UsageError('--as-editor decides one line or several as the editor does; --multiline never asks for one line');
   if (!asEditor && v.multiline !== undefined) throw new UsageError('--multiline goes with --as-editor (without it, --single-line)');
+  if (!asEditor && v['min-line-confidence'] !== undefined) throw new UsageError('--min-line-confidence goes with --as-editor (without it, every answer is scored whole)');
   const tasks = readTasks(positionals[0] ?? '', kind);
   // As the editor: its completion budget; otherwise room for a whole held-out middle or edit.
   const budget = maxTokens(v, asEditor ? DEFAULT_COMPLETER_SETTINGS.maxNewTokens : kind === 'infill' ? 256 : 1024);
@@ -172,7 +189,9 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
     let shownCount = 0;
     const B = model.blockSize;
     const singleLine = v['single-line'] === true;
-    const editor = asEditor ? new EditorCompletions(engine, load.modelDir, { multiline: multilineMode(v), maxNewTokens: budget, decoding: dec }) : undefined;
+    const editor = asEditor
+      ? new EditorCompletions(engine, load.modelDir, { multiline: multilineMode(v), maxNewTokens: budget, decoding: dec, minLineConfidence: minLineConfidence(v) })
+      : undefined;
     for (const [i, t] of tasks.entries()) {
       if (token.isCancellationRequested) break;
       let r: GenerateResult | undefined;

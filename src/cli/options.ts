@@ -88,6 +88,11 @@ export function decoding(v: Values): DecodingOptions {
   return d;
 }
 
+/** --min-line-confidence: the floor below which the editor does not show a completion's lines. */
+export function minLineConfidence(v: Values): number | undefined {
+  return number(v, 'min-line-confidence', (n) => n >= 0 && n <= 1, 'a number in [0, 1] (0: show every line)');
+}
+
 export function maxTokens(v: Values, fallback: number): number {
   return number(v, 'max-tokens', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1') ?? fallback;
 }

@@ -9,6 +9,7 @@ import type { CancellationToken } from 'vscode-jsonrpc';
 import type { Engine } from '../client/types';
 import type { DecodingOptions, GenerateResult } from '../engine/protocol';
 import { CompletionCache } from './cache';
+import { confidentText } from './confidentLines';
 import { buildWindows, type TokenCounter } from './context';
 import { AdaptiveDebounce } from './debounce';
 import { filterContextAt, postProcess } from './filters';
@@ -22,6 +23,8 @@ export interface CompleterSettings {
   suffixTokens: number;
   maxNewTokens: number;
   decoding?: DecodingOptions;
+  /** Lines below this confidence are not shown (./confidentLines.ts); absent: the model package's floor. */
+  minLineConfidence?: number;
   debounceMinMs: number;
   debounceMaxMs: number;
 }
@@ -56,7 +59,7 @@ export interface CompleterEvents {
   log?(message: string): void;
   /** A model request finished (not from cache). */
   result?(r: GenerateResult): void;
-  /** A post-processing filter dropped the model's answer. */
+  /** A post-processing filter dropped the model's answer ('unsure': its first line was below the floor). */
   dropped?(filter: string): void;
   /** The number of requests in the worker changed (0 or 1). */
   inFlight?(n: number): void;
@@ -206,6 +209,7 @@ export class Completer {
               maxTokens: s.maxNewTokens,
               singleLine: !multiline,
               decoding,
+              minLineConfidence: s.minLineConfidence,
             },
             t,
           )
@@ -230,8 +234,17 @@ export class Completer {
     );
     this.events.result?.(result);
     if (result.stoppedBy === 'cancelled') return undefined;
-    if (seed === undefined) this.cache.set(prefix, suffix, result.text);
-    return result.text;
+    // Sampled alternatives are asked for explicitly, and sampling makes every token less sure: shown whole.
+    if (seed !== undefined) return result.text;
+    const text = confidentText(result);
+    this.cache.set(prefix, suffix, text);
+    if (text === '' && result.text.trim() !== '') {
+      this.events.log?.(`complete: first line unsure (confidence ${result.lineConfidence?.[0]}): ${JSON.stringify(result.text.slice(0, 80))}`);
+      if (kind === 'complete') this.events.dropped?.('unsure');
+      return undefined;
+    }
+    if (text !== result.text) this.events.log?.(`complete: ${result.text.split('\n').length - result.confidentLines!} unsure line(s) not shown`);
+    return text;
   }
 
   private finish(raw: string, input: CompletionInput, multiline: boolean, source: CompletionOutput['source']): CompletionOutput | undefined {

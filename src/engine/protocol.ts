@@ -56,6 +56,8 @@ export interface CompleteParams {
   maxTokens: number;
   /** Stop at the first generated line break. */
   singleLine?: boolean;
+  /** The floor for the result's confidentLines, in [0, 1] (absent: the package's). */
+  minLineConfidence?: number;
   decoding?: DecodingOptions;
   /** Stream each committed block as a BlockNotification. */
   stream?: boolean;
@@ -94,6 +96,17 @@ export type StopReason = 'eos' | 'stop' | 'budget' | 'cancelled' | 'context' | '
 
 export interface GenerateResult {
   text: string;
+  /**
+   * Completions only. Per line of `text`: the lowest probability the model gave any token on that line
+   * when it committed it (./tasks.ts lineConfidence).
+   */
+  lineConfidence?: number[];
+  /**
+   * Completions only: how many leading lines of `text` have a lineConfidence at or above the floor (the
+   * request's minLineConfidence, else the package's decoding.minLineConfidence, else 0: all of them).
+   * The editor shows only these; `text` itself is the whole answer.
+   */
+  confidentLines?: number;
   tokens: number;
   forwardPasses: number;
   ms: number;

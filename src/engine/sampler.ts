@@ -10,7 +10,8 @@
  *   stretch of the prompt, ./promptLookup.ts), repeat until no mask is left;
  *   then append the finished block to the cache, fused with the next block's first denoising pass.
  *
- * Added here, outside the reference: KV reuse across requests (PromptCache), a prefill in chunks of
+ * Added here, outside the reference: each committed token's probability (DecodeResult.confidences; the
+ * choices are the reference's), KV reuse across requests (PromptCache), a prefill in chunks of
  * whole blocks (the model's prefillChunk; counted as one forward pass, as the reference counts its
  * prefill), cancellation between forward passes (and prefill chunks), a callback per committed block,
  * and a guard against running past maxPositions.
@@ -93,6 +94,8 @@ export interface DecodeHooks {
 
 export interface DecodeResult {
   tokens: number[];
+  /** Per token: the model's probability for it when it was committed (how sure the model was). */
+  confidences: number[];
   forwardPasses: number;
   stoppedBy: StopReason;
   promptTokens: number;
@@ -204,6 +207,16 @@ function pick(logits: Float32Array, row: number, V: number, suppressed: Uint8Arr
   return { token: best, conf: Math.fround(top / sum) };
 }
 
+/** Softmax probability of `token` in a row, suppressed ids left out (as pick computes it). */
+function probability(logits: Float32Array, row: number, V: number, suppressed: Uint8Array, token: number): number {
+  const off = row * V;
+  let max = -Infinity;
+  for (let v = 0; v < V; v++) if (!suppressed[v] && logits[off + v] > max) max = logits[off + v];
+  let sum = 0;
+  for (let v = 0; v < V; v++) if (!suppressed[v]) sum += Math.exp(logits[off + v] - max);
+  return Math.fround(Math.exp(logits[off + token] - max) / sum);
+}
+
 /** The k-th largest confidence so far (0 with fewer than k): a later position below it cannot be chosen. */
 function kthLargest(picks: { conf: number }[], k: number): number {
   if (picks.length < k) return 0;
@@ -231,6 +244,7 @@ export async function generate(
   let start = Math.floor(P / B) * B;
   let passes = 0;
   let x = prompt.slice();
+  const conf: number[] = []; // per generated position (x[P + k]), once committed
   let past: KvCache | null = null;
   const cache = hooks.cache;
   const reused = cache?.kv ? cache.reusable(prompt, start, B) : 0;
@@ -244,7 +258,7 @@ export async function generate(
       out = out.slice(0, opt.maxNewTokens);
       why = 'budget';
     }
-    return { tokens: out, forwardPasses: passes, stoppedBy: why, promptTokens: P, reusedTokens: reused };
+    return { tokens: out, confidences: conf.slice(0, out.length), forwardPasses: passes, stoppedBy: why, promptTokens: P, reusedTokens: reused };
   };
   const committed = () => hooks.onBlock?.(x.slice(P, P + Math.min(cut, opt.maxNewTokens)));
 
@@ -299,7 +313,13 @@ export async function generate(
             chosen.push(...agree.filter((i) => !chosen.includes(i)));
           }
         }
-        for (const p of picks) if (chosen.includes(p.i)) block[p.i] = p.token;
+        for (const p of picks) {
+          if (!chosen.includes(p.i)) continue;
+          block[p.i] = p.token;
+          // A position chosen without beating a floor (prompt lookup) may carry the early-exit 0.
+          const sure = p.conf > 0 ? p.conf : probability(logits, p.i, V, suppressed, p.token);
+          if (start + p.i >= P) conf[start + p.i - P] = sure;
+        }
         masked = masked.filter((i) => !chosen.includes(i));
         step++;
         stopAt = stopIndex(block, masked, Math.max(0, P - start), special.eos, stopIds);

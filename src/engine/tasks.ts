@@ -31,7 +31,37 @@ export async function complete(lm: LoadedModel, params: CompleteParams, hooks: T
     const s = undecodable(lm.tokenizer.decode(tokens));
     return params.singleLine ? s.split(/\r?\n/, 1)[0] : s;
   };
-  return run(lm, ids, opt, stop, text, hooks);
+  return run(lm, ids, opt, stop, text, hooks, lineFloor(lm, params.minLineConfidence));
+}
+
+/** The request's floor for confidentLines, else the package's (decoding.minLineConfidence), else 0. */
+function lineFloor(lm: LoadedModel, requested: unknown): number {
+  const floor = requested ?? lm.manifest.decoding.minLineConfidence ?? 0;
+  if (!(typeof floor === 'number' && floor >= 0 && floor <= 1)) throw badRequest(`minLineConfidence must be in [0, 1] (is ${JSON.stringify(floor)})`);
+  return floor;
+}
+
+/**
+ * Per line of `text` (the decoded answer, possibly cut short): the lowest probability the model gave a
+ * token on that line when it committed it. A token holding a line break belongs to both lines it joins.
+ */
+export function lineConfidence(lm: LoadedModel, tokens: readonly number[], confidences: readonly number[], text: string): number[] {
+  const lines = text.split('\n').length;
+  const out = new Array<number>(lines).fill(1);
+  let line = 0;
+  for (const [i, t] of tokens.entries()) {
+    if (line >= lines) break;
+    const breaks = lm.tokenizer.decode([t]).split('\n').length - 1;
+    for (let k = line; k <= Math.min(line + breaks, lines - 1); k++) out[k] = Math.min(out[k], confidences[i]);
+    line += breaks;
+  }
+  return out.map((c) => Math.round(c * 1e4) / 1e4);
+}
+
+/** How many leading lines reach the floor. */
+export function confidentLines(lineConfidence: readonly number[], floor: number): number {
+  const k = lineConfidence.findIndex((c) => c < floor);
+  return k < 0 ? lineConfidence.length : k;
 }
 
 /** Holes are filled left to right; each fill is context for the next; later markers are left out. */
@@ -84,6 +114,8 @@ async function run(
   stop: ReadonlySet<number> | undefined,
   text: (tokens: number[]) => string,
   hooks: TaskHooks,
+  /** Completions: report lineConfidence, and confidentLines against this floor. */
+  floor?: number,
 ): Promise<GenerateResult> {
   const t0 = performance.now();
   const r = await generate(lm.model, prompt, opt, { ...lm.special, stop }, {
@@ -91,8 +123,11 @@ async function run(
     token: hooks.token,
     onBlock: hooks.onBlock && ((tokens) => hooks.onBlock!(text(tokens), tokens.length)),
   });
+  const answer = r.stoppedBy === 'repetition' ? endAtLineBreak(text(r.tokens)) : text(r.tokens);
+  const lines = floor === undefined ? undefined : lineConfidence(lm, r.tokens, r.confidences, answer);
   return {
-    text: r.stoppedBy === 'repetition' ? endAtLineBreak(text(r.tokens)) : text(r.tokens),
+    text: answer,
+    ...(lines ? { lineConfidence: lines, confidentLines: confidentLines(lines, floor!) } : {}),
     tokens: r.tokens.length,
     forwardPasses: r.forwardPasses,
     ms: Math.round((performance.now() - t0) * 10) / 10,

@@ -29,6 +29,11 @@ export function decodingOptions(): DecodingOptions | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
+/** A number in [0, 1], else undefined (the package's value; settings.json already flags the bad value). */
+function probability(v: unknown): number | undefined {
+  return typeof v === 'number' && v >= 0 && v <= 1 ? v : undefined;
+}
+
 export function completerSettings(): CompleterSettings {
   const c = cfg();
   const min = Math.max(0, c.get<number>('completion.debounceMinMs', D.debounceMinMs));
@@ -38,6 +43,7 @@ export function completerSettings(): CompleterSettings {
     suffixTokens: c.get<number>('completion.suffixTokens', D.suffixTokens),
     maxNewTokens: c.get<number>('completion.maxNewTokens', D.maxNewTokens),
     decoding: decodingOptions(),
+    minLineConfidence: probability(c.get<number | null>('completion.minLineConfidence', null)),
     debounceMinMs: min,
     debounceMaxMs: Math.max(min, c.get<number>('completion.debounceMaxMs', D.debounceMaxMs)),
   };

@@ -10,7 +10,8 @@ export class FakeEngine {
   cancelled = 0;
   completed = 0;
   constructor(
-    private readonly answer: (p: CompleteParams) => string,
+    /** The answer's text, or the text with the fields of the result it sets (confidence, say). */
+    private readonly answer: (p: CompleteParams) => string | (Partial<GenerateResult> & { text: string }),
     private readonly passes = 5,
     private readonly passMs = 10,
   ) {}
@@ -28,8 +29,9 @@ export class FakeEngine {
         }
       }
       this.completed++;
-      const text = this.answer(params);
-      return { text, tokens: text.length, forwardPasses: this.passes, ms: this.passes * this.passMs, device: 'cpu', stoppedBy: 'eos', promptTokens: 10, reusedTokens: 0 };
+      const a = this.answer(params);
+      const r = typeof a === 'string' ? { text: a } : a;
+      return { tokens: r.text.length, forwardPasses: this.passes, ms: this.passes * this.passMs, device: 'cpu', stoppedBy: 'eos', promptTokens: 10, reusedTokens: 0, ...r };
     } finally {
       this.inFlight--;
     }

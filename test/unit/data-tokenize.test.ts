@@ -168,5 +168,14 @@ test('the data build writes the documented layout, deterministically', async () 
   const before = ['pretrain.u16', 'val.u16', 'sft.u16', 'sft.loss.u8'].map((f) => fs.readFileSync(path.join(opts.data, f)));
   await tokenizeAll(opts);
   ['pretrain.u16', 'val.u16', 'sft.u16', 'sft.loss.u8'].forEach((f, i) => assert.ok(before[i].equals(fs.readFileSync(path.join(opts.data, f))), f));
+
+  // the development set: the next evalCount candidates that pass the same checks, never a reported task
+  writeJsonl(path.join(opts.evalOut, 'candidates', 'infill-single.jsonl'), ['s1', 's2', 's3', 's4'].map((id) => (
+    { task_id: id, lang: 'python', kind: 'rest_of_line', prefix: 'x = ', suffix: '\n', middle: id === 's2' ? 'a\nb' : `f(${id})` })));
+  const again = await tokenizeAll({ ...opts, evalCount: 1, skip: new Set(['pretrain', 'val', 'sft']) });
+  const taskIds = (f: string) => fs.readFileSync(path.join(opts.evalOut, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l).task_id);
+  assert.deepEqual(taskIds('infill-single.jsonl'), ['s1']);
+  assert.deepEqual(taskIds('dev/infill-single.jsonl'), ['s3'], 's2 is not single-line; s4 is past the development set');
+  assert.deepEqual((again.eval as Record<string, { rejected: unknown }>)['infill-single'].rejected, {}, 'rejections count the reported set\'s candidates only');
   fs.rmSync(root, { recursive: true, force: true });
 });

@@ -38,6 +38,18 @@ test('a run the model agrees with the prompt on is committed in one pass, howeve
   // prefill, one pass for the whole first block, the fused commit pass that finds EOS
   assert.equal(on.forwardPasses, 3);
   assert.equal(off.forwardPasses, 6, 'without lookup an unsure model commits one token per pass');
+  assert.deepEqual(on.confidences, off.confidences, 'each token\'s probability when committed');
+});
+
+test('a looked-up token reports the model\'s probability for it, even when a surer one beat it in its pass', async () => {
+  // 23 is sure (logit 10); 24 25 26 unsure (0.21), committed in the same pass by lookup
+  const answer = [23, 24, 25, 26, EOS];
+  const model = new FakeModel(V, (_v, pos) => oneHot(V, answer[pos - prompt.length] ?? 11, pos === prompt.length ? 10 : 2));
+  const r = await generate(model, prompt, opts({}), special);
+  assert.deepEqual(r.tokens, [23, 24, 25, 26]);
+  assert.equal(r.forwardPasses, 3, 'one pass for the block');
+  assert.ok(r.confidences[0] > 0.99, JSON.stringify(r.confidences));
+  assert.ok(r.confidences.slice(1).every((c) => c > 0.15 && c < 0.25), JSON.stringify(r.confidences));
 });
 
 test('the run stops where the model disagrees with the prompt; the rest is left to the threshold', async () => {

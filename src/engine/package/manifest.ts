@@ -82,6 +82,12 @@ export interface DecodingDefaults {
    * held-out measurements can allow infilling a lower threshold than edits (scripts/model_card.py).
    */
   infillThreshold?: number;
+  /**
+   * Completions: lines after the first one whose least sure token is below this probability are not
+   * shown (GenerateResult.confidentLines); absent: 0, every line. Chosen per model on held-out tasks
+   * (scripts/model_card.py), as how sure a model's right answers are depends on the model.
+   */
+  minLineConfidence?: number;
   /** Forward passes per block in fixed mode (blockSize = one token per pass). */
   stepsPerBlock: number;
   temperature: number;

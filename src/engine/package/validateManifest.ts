@@ -153,6 +153,7 @@ export function validateManifest(json: unknown, p: Problems): json is Manifest {
     d.oneOf('mode', ['threshold', 'fixed']);
     d.num('threshold', 0, 1);
     if (d.has('infillThreshold')) d.num('infillThreshold', 0, 1);
+    if (d.has('minLineConfidence')) d.num('minLineConfidence', 0, 1);
     d.int('stepsPerBlock', 1);
     d.num('temperature', 0, Infinity, true);
     d.bool('promptLookup', true);

@@ -1,0 +1,98 @@
+// How sure the model was of each line of a completion (src/engine/tasks.ts lineConfidence, confidentLines):
+// the worker's complete on the real tokenizer and package manifest, with a scripted model in place of the
+// ONNX one (a real model cannot be told how sure to be; test/unit/samplerFakeModel.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { LoadedModel } from '../../src/engine/loadedModel';
+import { fimPrompt } from '../../src/engine/prompts';
+import { PromptCache } from '../../src/engine/sampler';
+import * as tasks from '../../src/engine/tasks';
+import { CodeTokenizer } from '../../src/engine/tokenizer';
+import { FakeModel } from './samplerFakeModel';
+
+const PKG = path.resolve(__dirname, '..', '..', 'media', 'models', 'diffcoder-small');
+const tokenizer = CodeTokenizer.fromFile(path.join(PKG, 'tokenizer.json'));
+const shipped = JSON.parse(fs.readFileSync(path.join(PKG, 'diffcoder.json'), 'utf8'));
+const EOS = shipped.specialTokens.eos;
+const PREFIX = 'def f(xs):\n    ';
+
+/**
+ * A loaded model that answers `lines` joined by line breaks, each token of line k with logit logits[k]
+ * over a vocabulary of zeros (50: sure; log(V / 9): about 0.1), then EOS.
+ */
+function scripted(lines: string[], logits: number[], floor?: number): LoadedModel {
+  const answer: number[] = [];
+  const sureness: number[] = [];
+  lines.forEach((l, k) => {
+    const ids = tokenizer.encode(k < lines.length - 1 ? l + '\n' : l);
+    answer.push(...ids);
+    sureness.push(...ids.map(() => logits[k]));
+  });
+  const P = fimPrompt(tokenizer, shipped, PREFIX, '').length;
+  const model = new FakeModel(tokenizer.vocabSize, (_visible, pos) => {
+    const row = new Float32Array(tokenizer.vocabSize);
+    const i = pos - P;
+    if (i < answer.length) row[answer[i]] = sureness[i];
+    else row[EOS] = 50;
+    return row;
+  });
+  const special = { mask: shipped.specialTokens.mask, eos: EOS, suppress: new Set<number>(tokenizer.specialIds) };
+  special.suppress.delete(EOS);
+  const manifest = { ...shipped, decoding: { ...shipped.decoding, minLineConfidence: floor } };
+  return { manifest, tokenizer, model, special, promptCache: new PromptCache(), info: { device: 'cpu', maxPositions: shipped.architecture.maxPositions } } as unknown as LoadedModel;
+}
+
+const GUESS = Math.log(tokenizer.vocabSize / 9);
+const ONE_PER_PASS = { mode: 'fixed' as const, stepsPerBlock: 4 };
+
+test('each line gets the lowest probability of its tokens; the unsure line and all after it are not confident', async () => {
+  const lm = scripted(['total = 0', 'for x in xs:', '    total += x'], [50, GUESS, 50], 0.5);
+  const r = await tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 64, decoding: ONE_PER_PASS });
+  assert.equal(r.text, 'total = 0\nfor x in xs:\n    total += x');
+  const [a, b, c] = r.lineConfidence!;
+  assert.ok(a > 0.99, JSON.stringify(r.lineConfidence));
+  assert.ok(b > 0.05 && b < 0.15, `the guessed line: ${b}`);
+  assert.equal(c, b, 'the third line starts with the guessed line\'s break');
+  assert.equal(r.confidentLines, 1, 'from the package floor');
+});
+
+test('the line break belongs to the line it ends too: an unsure break makes that line unsure', async () => {
+  const lm = scripted(['x = 1', ''], [50, 50], 0.5);
+  // the answer 'x = 1\n': its break token is scripted sure; make only the break unsure instead
+  const brk = tokenizer.encode('x = 1\n').at(-1)!;
+  assert.ok(tokenizer.decode([brk]).includes('\n'));
+  const P = fimPrompt(tokenizer, shipped, PREFIX, '').length;
+  const ids = tokenizer.encode('x = 1\n');
+  (lm as unknown as { model: FakeModel }).model = new FakeModel(tokenizer.vocabSize, (_v, pos) => {
+    const row = new Float32Array(tokenizer.vocabSize);
+    const i = pos - P;
+    if (i < ids.length) row[ids[i]] = i === ids.length - 1 ? GUESS : 50;
+    else row[EOS] = 50;
+    return row;
+  });
+  const r = await tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 64, decoding: ONE_PER_PASS });
+  assert.equal(r.text, 'x = 1\n');
+  assert.equal(r.lineConfidence!.length, 2);
+  assert.ok(r.lineConfidence!.every((c) => c < 0.15), JSON.stringify(r.lineConfidence));
+  assert.equal(r.confidentLines, 0);
+});
+
+test('the request\'s floor wins over the package\'s; without either every line counts; single-line answers have one line', async () => {
+  const lines = ['total = 0', 'for x in xs:'];
+  const ask = (lm: LoadedModel, extra = {}) => tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 64, decoding: ONE_PER_PASS, ...extra });
+  assert.equal((await ask(scripted(lines, [50, GUESS], 0.5), { minLineConfidence: 0 })).confidentLines, 2);
+  assert.equal((await ask(scripted(lines, [50, GUESS]))).confidentLines, 2, 'no floor anywhere: all lines');
+  assert.equal((await ask(scripted(lines, [50, GUESS]), { minLineConfidence: 0.05 })).confidentLines, 2);
+  const one = await ask(scripted(lines, [50, GUESS], 0.5), { singleLine: true });
+  assert.equal(one.text, 'total = 0');
+  assert.equal(one.lineConfidence!.length, 1);
+  assert.equal(one.confidentLines, 1);
+});
+
+test('a floor outside [0, 1] is a clear error', async () => {
+  const lm = scripted(['x'], [50]);
+  await assert.rejects(tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 8, minLineConfidence: 2 }), /minLineConfidence must be in \[0, 1\] \(is 2\)/);
+  await assert.rejects(tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 8, minLineConfidence: 'high' as unknown as number }), /minLineConfidence must be in \[0, 1\]/);
+});
