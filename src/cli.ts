@@ -13,14 +13,16 @@ import { ErrorCodes } from './engine/protocol';
 const USAGE = `usage: diffcoder <command> [options]
 
 commands:
-  complete FILE --at LINE:COL [--multiline auto|always|never] [--raw]
+  complete FILE --at LINE:COL [--multiline auto|always|never] [--min-line-confidence P] [--raw]
                                                 complete the code at the cursor (1-based line and column), as
                                                 the editor shows it: nothing inside a word, one line mid-line
-                                                (--multiline, as the setting), filtered (--raw: as the model said it)
+                                                (--multiline, as the setting), filtered, lines the model is
+                                                less sure of than P left out (default: the package's floor;
+                                                0: every line) (--raw: as the model said it)
   fill FILE [--write]                           fill hole markers: a line holding only <FILL>, # FILL or
                                                 // FILL, or /*FILL*/ or <FILL> inside a line
   edit FILE --lines A-B --instruction TEXT      rewrite lines A..B as instructed; prints the new code
-  eval TASKS.jsonl --task infill|edit [--single-line | --as-editor [--multiline M]]
+  eval TASKS.jsonl --task infill|edit [--single-line | --as-editor [--multiline M] [--min-line-confidence P]]
                                                 {"task_id","prefix","suffix"} or {"task_id","code","instruction"}
                                                 per line -> {"task_id","completion"} per line on stdout; with
                                                 --as-editor, what the editor would show (as complete does)

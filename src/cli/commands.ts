@@ -79,7 +79,7 @@ export async function complete(argv: string[], out: Out = stdout): Promise<void>
     else if (!v.raw && a.droppedBy === 'unsure') process.stderr.write(`note: no suggestion: the model is unsure of its answer's first line (confidence ${a.result?.lineConfidence?.[0]}); --min-line-confidence 0 shows it, --raw prints the whole answer\n`);
     else if (!v.raw && a.droppedBy) process.stderr.write(`note: no suggestion: the editor's ${a.droppedBy} filter drops the model's answer (--raw prints it)\n`);
     else if (!v.raw && a.result && a.result.confidentLines! < a.result.text.split('\n').length) {
-      process.stderr.write(`note: ${a.result.text.split('\n').length - a.result.confidentLines!} line(s) of the answer the model is unsure of are not shown (--raw prints them)\n`);
+      process.stderr.write(`note: the model's answer ends with ${a.result.text.split('\n').length - a.result.confidentLines!} line(s) it is unsure of, left out (--raw prints the whole answer)\n`);
     }
     const shown = v.raw ? a.result?.text ?? '' : shownText;
     out(shown + (shown.endsWith('\n') ? '' : '\n'));

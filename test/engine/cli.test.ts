@@ -51,6 +51,14 @@ test('complete prints what the editor would show: the bundled model\'s answer th
   assert.ok(lines.every((l: string) => l.startsWith('        ')), `no shown line leaves the method body:\n${r.text}`);
   const plain = cli(['complete', file, '--at', '21:9']);
   assert.equal(plain.out, r.text + (r.text.endsWith('\n') ? '' : '\n'));
+  // How sure the model was, per line of its answer, and the lines at or above the package's floor
+  assert.equal(r.lineConfidence.length, r.raw.split('\n').length);
+  assert.ok(r.lineConfidence.every((c: number) => c > 0 && c <= 1), JSON.stringify(r.lineConfidence));
+  const floor = JSON.parse(fs.readFileSync(path.join(REPO, 'media', 'models', 'diffcoder-small', 'diffcoder.json'), 'utf8')).decoding.minLineConfidence;
+  const sure = r.lineConfidence.findIndex((c: number) => c < floor);
+  assert.equal(r.confidentLines, sure < 0 ? r.lineConfidence.length : sure);
+  const every = json(cli(['complete', file, '--at', '21:9', '--json', '--min-line-confidence', '0']));
+  assert.equal(every.confidentLines, every.lineConfidence.length, '0: every line');
 });
 
 test('a file with CRLF line breaks: complete and edit send the model what the editor sends (LF)', () => {

@@ -38,6 +38,15 @@ test('a dropped answer says which filter dropped it; each document is asked afre
   assert.equal(engine.calls.length, 2);
 });
 
+test('an answer whose first line the model is unsure of is not shown, and says so; the floor goes to the worker', async () => {
+  const engine = new FakeEngine(() => ({ text: 'guess()', lineConfidence: [0.02], confidentLines: 0 }), 1, 0);
+  const r = await new EditorCompletions(engine, NO_PACKAGE, { minLineConfidence: 0.3 }).at('x = ', 4, undefined);
+  assert.equal(r.shown, undefined);
+  assert.equal(r.droppedBy, 'unsure');
+  assert.equal(r.result?.text, 'guess()');
+  assert.equal(engine.calls[0].minLineConfidence, 0.3);
+});
+
 test('settings: the editor defaults, with what the command line sets', async () => {
   const engine = new FakeEngine(() => 'x', 1, 0);
   await new EditorCompletions(engine, NO_PACKAGE, { multiline: 'never', maxNewTokens: 7 }).at('x = ', 4, undefined);
