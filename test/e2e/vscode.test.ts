@@ -2,6 +2,7 @@
  * End-to-end in a real VS Code (code-server + headless Chromium), with DiffCoder installed from its
  * packaged VSIX and the real bundled model (or, until it exists, the tiny random fixture package):
  * ghost text in Python and TypeScript accepted with Tab and saved; Alt+] cycling to sampled alternatives;
+ * suggestions withheld when the model is unsure (the setting read as it changes);
  * an instructed edit shown as a diff,
  * accepted (file changes) and rejected (file byte-identical); a save while a proposal is shown writes only
  * the user's text (with auto save after a delay the proposal opens side by side); a code action on a
@@ -37,6 +38,7 @@ const FILES: Record<string, string> = {
   'side.py': 'def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 0:\n            out.append(x)\n    return out\n',
   'after_restart.py': 'def greet(name):\n    return "Hello, " + name\n\n\n',
   'holes.py': 'def clamp(x, lo, hi):\n    # FILL\n\n\ndef square(x):\n    return <FILL>\n',
+  'unsure.py': 'import math\n\n\ndef area_of_circle(radius):\n    return math.pi * radius ** 2\n\n\n',
 };
 
 let vs: Vscode;
@@ -214,6 +216,36 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     const saved = read('ghost.ts');
     const probe = ghost.replace(/\s+/g, '').slice(0, 12);
     assert.ok(saved.replace(/\s+/g, '').includes(probe), `saved file contains the suggestion ${JSON.stringify(probe)}:\n${saved}`);
+  });
+
+  test('diffcoder.completion.minLineConfidence reaches the worker as it changes: at 1 no first line is sure enough; back at the default, suggestions return', async () => {
+    const settings = path.join(vs.workspace, '.vscode', 'settings.json');
+    const logText = () => fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8');
+    const unsure = () => (logText().match(/complete: first line unsure/g) ?? []).length;
+    const before = unsure();
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify({ 'diffcoder.completion.minLineConfidence': 1 }));
+    try {
+      await openFile(vs.page, 'unsure.py');
+      await vs.page.keyboard.press('Control+End');
+      await vs.page.keyboard.type('def diameter(radius):\n', { delay: 40 });
+      // Each keystroke asks the model; the setting takes effect once VS Code has read the file.
+      let typed = 0;
+      await waitFor(async () => {
+        if (unsure() > before) return true;
+        await vs.page.keyboard.type('return 2 * radius'[typed++ % 17], { delay: 40 });
+        await vs.page.waitForTimeout(2000);
+        return unsure() > before;
+      }, 90_000, 'a suggestion withheld as unsure (the log line)');
+      await shot(vs.page, '04b-unsure-withheld');
+    } finally {
+      fs.rmSync(path.dirname(settings), { recursive: true, force: true });
+    }
+    await vs.page.waitForTimeout(1500);
+    await vs.page.keyboard.press('End');
+    const ghost = await typeUntilGhost('\n', 'ret', '04c-unsure-back');
+    log(`back at the package's floor: ${JSON.stringify(ghost)}`);
+    await vs.page.keyboard.press('Escape');
   });
 
   test('edit with an instruction: diff shown, Accept changes the file', async () => {
