@@ -54,6 +54,7 @@ export interface BenchRow {
   tokens: number;
   tokensPerSecond: number;
   tokensPerPass: number;
+  forwardPasses: number;
   reusedTokens: number;
   promptTokens: number;
 }
@@ -79,6 +80,7 @@ function row(name: string, samples: Sample[]): BenchRow {
     tokens,
     tokensPerSecond: round(ms > 0 ? (tokens * 1000) / ms : 0),
     tokensPerPass: round(tokens / Math.max(1, sum((s) => s.result.forwardPasses)), 2),
+    forwardPasses: sum((s) => s.result.forwardPasses),
     reusedTokens: sum((s) => s.result.reusedTokens),
     promptTokens: sum((s) => s.result.promptTokens),
   };
@@ -262,6 +264,20 @@ export async function bench(argv: string[]): Promise<void> {
     rows.push(row(`multi-line, prompt reused: threshold`, thresholdSame));
     rows.push(row(`multi-line, prompt reused: one token per step (fixed, ${B}/block)`, fixed));
 
+    // What the editor asks: its suggestions end at the first unsure line, so decoding stops there too.
+    log('multi-line: whole answer vs stopped at the first unsure line');
+    const unsureRows: BenchRow[] = [];
+    if (manifest.decoding.minLineConfidence) {
+      const whole: Sample[] = [];
+      const stopped: Sample[] = [];
+      for (const c of contexts) {
+        await ask(params(c, kinds[1], threshold));
+        whole.push(await ask(params(c, kinds[1], threshold)));
+        stopped.push(await ask({ ...params(c, kinds[1], threshold), minLineConfidence: 'package' }));
+      }
+      unsureRows.push(row('multi-line, prompt reused: whole answer', whole), row('multi-line, prompt reused: to the first unsure line', stopped));
+    }
+
     log('edits: prompt lookup vs without vs one token per step');
     const editAsk = async (c: Context, d: DecodingOptions): Promise<Sample> => {
       const t0 = performance.now();
@@ -281,10 +297,10 @@ export async function bench(argv: string[]): Promise<void> {
       row(`edit (16 lines), prompt reused: one token per step (fixed, ${B}/block)`, edits.one),
     ];
     const stats = await engine.stats();
-    return { rows, editRows, cold, model, rssBytes: stats.rssBytes };
+    return { rows, editRows, unsureRows, cold, model, rssBytes: stats.rssBytes };
   });
 
-  const { rows, editRows, cold, model } = result;
+  const { rows, editRows, unsureRows, cold, model } = result;
   const thr = rows[rows.length - 2];
   const one = rows[rows.length - 1];
   const msPerToken = (r: BenchRow) => (r.tokensPerSecond > 0 ? 1000 / r.tokensPerSecond : NaN);
@@ -343,9 +359,10 @@ export async function bench(argv: string[]): Promise<void> {
     threads: load.threads ?? 0,
     decoding: { ...manifest.decoding, ...dec },
     contexts: contexts.map((c) => path.relative(packageRoot(), c.file)),
-    rows: [...rows, ...editRows],
+    rows: [...rows, ...unsureRows, ...editRows],
     promptLookupOnEdits: { ...lookupGain, tokensPerPass: { lookup: editLookup.tokensPerPass, noLookup: editNone.tokensPerPass, oneTokenPerStep: editOne.tokensPerPass } },
     thresholdVsOneTokenPerStep: { speedup, thresholdTokensPerPass: thr.tokensPerPass, oneTokenPerStepTokensPerPass: one.tokensPerPass },
+    ...(unsureRows.length ? { unsureLineStop: unsureStop(unsureRows, manifest.decoding.minLineConfidence!) } : {}),
     warmVsCold: { oneLineP50Speedup: warmGain('one-line'), multiLineP50Speedup: warmGain('multi-line'), reusedShare: round(warmOne.reusedTokens / Math.max(1, warmOne.promptTokens), 3) },
     workerRssMB: round(result.rssBytes / 2 ** 20),
     reference,
@@ -367,6 +384,10 @@ export async function bench(argv: string[]): Promise<void> {
   o('');
   o(`threshold vs one token per step: ${speedup}x faster per generated token (${thr.tokensPerPass} vs ${one.tokensPerPass} tokens per pass)`);
   o(`edits, prompt lookup: ${lookupGain.vsNoLookup}x faster per generated token than threshold alone, ${lookupGain.vsOneTokenPerStep}x than one token per step (${editLookup.tokensPerPass} vs ${editNone.tokensPerPass} vs ${editOne.tokensPerPass} tokens per pass)`);
+  if (report.unsureLineStop) {
+    const u = report.unsureLineStop;
+    o(`multi-line, stopped at the first line below ${u.floor} (what the editor asks): p50 ${u.p50Speedup}x faster than the whole answer, forward passes in all ${u.passes[0]} -> ${u.passes[1]}`);
+  }
   const wc = report.warmVsCold;
   o(`warm (typing) vs cold p50: one-line ${wc.oneLineP50Speedup}x, multi-line ${wc.multiLineP50Speedup}x (${round(100 * wc.reusedShare, 1)}% of prompt tokens reused)`);
   o(`worker RSS: ${report.workerRssMB} MB`);
@@ -378,6 +399,11 @@ export async function bench(argv: string[]): Promise<void> {
       o(`  ${k.name} cold: p50 ${r.pythonP50Ms} ms vs engine ${r.engineP50Ms} ms (decoding only, both) -> engine ${r.engineSpeedup}x; same answer and passes ${r.sameAnswers}`);
     }
   }
+}
+
+/** Whole multi-line answers vs the same requests stopped at their first unsure line, side by side. */
+function unsureStop([whole, stopped]: BenchRow[], floor: number) {
+  return { floor, p50Speedup: round(whole.p50Ms / stopped.p50Ms, 2), passes: [whole.forwardPasses, stopped.forwardPasses] };
 }
 
 /** The checkpoint the package was converted from, when its provenance names one that exists here. */

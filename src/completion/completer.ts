@@ -209,7 +209,8 @@ export class Completer {
               maxTokens: s.maxNewTokens,
               singleLine: !multiline,
               decoding,
-              minLineConfidence: s.minLineConfidence,
+              // Samples are shown whole (below); the greedy answer stops at its first unsure line.
+              minLineConfidence: seed === undefined ? s.minLineConfidence ?? 'package' : 0,
             },
             t,
           )

@@ -56,8 +56,13 @@ export interface CompleteParams {
   maxTokens: number;
   /** Stop at the first generated line break. */
   singleLine?: boolean;
-  /** The floor for the result's confidentLines, in [0, 1] (absent: the package's). */
-  minLineConfidence?: number;
+  /**
+   * For suggestions that will show only their confident lines: the floor in [0, 1] for the result's
+   * confidentLines, or 'package' for the package's decoding.minLineConfidence. Decoding also stops after
+   * the block where the first line below it starts (stoppedBy 'unsure'), as nothing from there on would
+   * be shown. Absent: 0, the whole answer.
+   */
+  minLineConfidence?: number | 'package';
   decoding?: DecodingOptions;
   /** Stream each committed block as a BlockNotification. */
   stream?: boolean;
@@ -91,8 +96,10 @@ export interface EditParams {
  * Why the answer ended. 'cancelled': the request was cancelled or superseded by a newer completion; it
  * resolves (it does not reject) with what was committed so far. 'context': the model's maxPositions.
  * 'repetition': the answer's tail repeated itself verbatim and was cut to one copy (engine/repetition.ts).
+ * 'unsure': a completion reached a token below its minLineConfidence; the lines from there on are not
+ * among its confidentLines.
  */
-export type StopReason = 'eos' | 'stop' | 'budget' | 'cancelled' | 'context' | 'repetition';
+export type StopReason = 'eos' | 'stop' | 'budget' | 'cancelled' | 'context' | 'repetition' | 'unsure';
 
 export interface GenerateResult {
   text: string;
@@ -102,9 +109,8 @@ export interface GenerateResult {
    */
   lineConfidence?: number[];
   /**
-   * Completions only: how many leading lines of `text` have a lineConfidence at or above the floor (the
-   * request's minLineConfidence, else the package's decoding.minLineConfidence, else 0: all of them).
-   * The editor shows only these; `text` itself is the whole answer.
+   * Completions only: how many leading lines of `text` have a lineConfidence at or above the request's
+   * minLineConfidence (absent: all of them). The editor shows only these.
    */
   confidentLines?: number;
   tokens: number;

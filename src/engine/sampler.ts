@@ -11,7 +11,8 @@
  *   then append the finished block to the cache, fused with the next block's first denoising pass.
  *
  * Added here, outside the reference: each committed token's probability (DecodeResult.confidences; the
- * choices are the reference's), KV reuse across requests (PromptCache), a prefill in chunks of
+ * choices are the reference's) and a stop after a block holding one below a floor (stopBelow), KV reuse
+ * across requests (PromptCache), a prefill in chunks of
  * whole blocks (the model's prefillChunk; counted as one forward pass, as the reference counts its
  * prefill), cancellation between forward passes (and prefill chunks), a callback per committed block,
  * and a guard against running past maxPositions.
@@ -73,6 +74,12 @@ export interface DecodeOptions {
   seed: number;
   /** Never run a position at or past this (the model's maxPositions). */
   maxPositions?: number;
+  /**
+   * Stop once a finished block holds a generated token committed with a lower probability than this
+   * (absent or 0: never). Completions show nothing from such a token's line on (GenerateResult
+   * confidentLines), so the blocks after it would be decoded for nothing.
+   */
+  stopBelow?: number;
 }
 
 export interface SpecialIds {
@@ -339,6 +346,7 @@ export async function generate(
         return finish('repetition');
       }
       committed();
+      if (opt.stopBelow && conf.slice(Math.max(0, start - P)).some((c) => c < opt.stopBelow!)) return finish('unsure');
       if (x.length - P >= opt.maxNewTokens) return finish('budget');
       if (start + 2 * B > maxPositions) return finish('context');
       if (cancelled()) return finish('cancelled');

@@ -31,13 +31,14 @@ export async function complete(lm: LoadedModel, params: CompleteParams, hooks: T
     const s = undecodable(lm.tokenizer.decode(tokens));
     return params.singleLine ? s.split(/\r?\n/, 1)[0] : s;
   };
-  return run(lm, ids, opt, stop, text, hooks, lineFloor(lm, params.minLineConfidence));
+  const floor = lineFloor(lm, params.minLineConfidence);
+  return run(lm, ids, { ...opt, stopBelow: floor }, stop, text, hooks, floor);
 }
 
-/** The request's floor for confidentLines, else the package's (decoding.minLineConfidence), else 0. */
+/** The request's floor for confidentLines: a number, 'package' (the package's, absent there: 0) or absent (0). */
 function lineFloor(lm: LoadedModel, requested: unknown): number {
-  const floor = requested ?? lm.manifest.decoding.minLineConfidence ?? 0;
-  if (!(typeof floor === 'number' && floor >= 0 && floor <= 1)) throw badRequest(`minLineConfidence must be in [0, 1] (is ${JSON.stringify(floor)})`);
+  const floor = requested === 'package' ? lm.manifest.decoding.minLineConfidence ?? 0 : requested ?? 0;
+  if (!(typeof floor === 'number' && floor >= 0 && floor <= 1)) throw badRequest(`minLineConfidence must be a number in [0, 1] or "package" (is ${JSON.stringify(floor)})`);
   return floor;
 }
 

@@ -185,6 +185,18 @@ test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step
   }
 });
 
+test('bench: with a line floor in the package, multi-line requests as the editor asks them stop at the first unsure line', () => {
+  const dir = copyPackage(m.dir, 'bench-floor');
+  editManifest(dir, (mf) => (mf.decoding.minLineConfidence = 0.5)); // a random tiny model is unsure everywhere
+  const r = json(cli(['bench', '--json', '--model', dir, '--contexts', '2', '--typing', '1', '--no-python', '--threads', '2']));
+  const row = (n: string) => r.rows.find((x: { name: string }) => x.name === n);
+  assert.ok(row('multi-line, prompt reused: whole answer'), JSON.stringify(r.rows.map((x: { name: string }) => x.name)));
+  assert.equal(r.unsureLineStop.floor, 0.5);
+  const [whole, stopped] = r.unsureLineStop.passes;
+  assert.ok(stopped < whole, `stopped early: ${stopped} vs ${whole} passes`);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** The CLI in a child process while this process serves files (spawnSync would block the server). */
 function cliAsync(args: string[], onStdoutLine?: (line: string, child: ChildProcess) => void): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, [path.join(REPO, 'bin', 'diffcoder'), ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -44,5 +44,11 @@ test('the user\'s floor goes to the worker; sampled alternatives are shown whole
   const c = new Completer(engine, counter, settings({ minLineConfidence: 0.25 }));
   const out = await c.alternatives(input('x = 1\n'), 2);
   assert.deepEqual(out.map((o) => o.text), ['c', 'a\nb']);
-  assert.ok(engine.calls.every((p) => p.minLineConfidence === 0.25));
+  assert.deepEqual(engine.calls.map((p) => p.minLineConfidence), [0.25, 0], 'samples are asked whole');
+});
+
+test('without a setting the worker applies the model package\'s floor', async () => {
+  const engine = new FakeEngine(() => 'x', 1, 1);
+  await new Completer(engine, counter, settings()).provide(input('y = '));
+  assert.equal(engine.calls[0].minLineConfidence, 'package');
 });

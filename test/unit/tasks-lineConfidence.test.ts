@@ -47,7 +47,7 @@ function scripted(lines: string[], logits: number[], floor?: number): LoadedMode
 const GUESS = Math.log(tokenizer.vocabSize / 9);
 const ONE_PER_PASS = { mode: 'fixed' as const, stepsPerBlock: 4 };
 
-test('each line gets the lowest probability of its tokens; the unsure line and all after it are not confident', async () => {
+test('each line gets the lowest probability of its tokens', async () => {
   const lm = scripted(['total = 0', 'for x in xs:', '    total += x'], [50, GUESS, 50], 0.5);
   const r = await tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 64, decoding: ONE_PER_PASS });
   assert.equal(r.text, 'total = 0\nfor x in xs:\n    total += x');
@@ -55,7 +55,7 @@ test('each line gets the lowest probability of its tokens; the unsure line and a
   assert.ok(a > 0.99, JSON.stringify(r.lineConfidence));
   assert.ok(b > 0.05 && b < 0.15, `the guessed line: ${b}`);
   assert.equal(c, b, 'the third line starts with the guessed line\'s break');
-  assert.equal(r.confidentLines, 1, 'from the package floor');
+  assert.equal(r.confidentLines, 3, 'no floor asked for');
 });
 
 test('the line break belongs to the line it ends too: an unsure break makes that line unsure', async () => {
@@ -72,27 +72,43 @@ test('the line break belongs to the line it ends too: an unsure break makes that
     else row[EOS] = 50;
     return row;
   });
-  const r = await tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 64, decoding: ONE_PER_PASS });
+  const r = await tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 64, decoding: ONE_PER_PASS, minLineConfidence: 0.5 });
   assert.equal(r.text, 'x = 1\n');
   assert.equal(r.lineConfidence!.length, 2);
   assert.ok(r.lineConfidence!.every((c) => c < 0.15), JSON.stringify(r.lineConfidence));
   assert.equal(r.confidentLines, 0);
 });
 
-test('the request\'s floor wins over the package\'s; without either every line counts; single-line answers have one line', async () => {
+test('the floor is the request\'s, or the package\'s when it says so; absent, every line counts; single-line answers have one line', async () => {
   const lines = ['total = 0', 'for x in xs:'];
   const ask = (lm: LoadedModel, extra = {}) => tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 64, decoding: ONE_PER_PASS, ...extra });
-  assert.equal((await ask(scripted(lines, [50, GUESS], 0.5), { minLineConfidence: 0 })).confidentLines, 2);
-  assert.equal((await ask(scripted(lines, [50, GUESS]))).confidentLines, 2, 'no floor anywhere: all lines');
-  assert.equal((await ask(scripted(lines, [50, GUESS]), { minLineConfidence: 0.05 })).confidentLines, 2);
-  const one = await ask(scripted(lines, [50, GUESS], 0.5), { singleLine: true });
+  assert.equal((await ask(scripted(lines, [50, GUESS], 0.5))).confidentLines, 2, 'absent: no floor, whatever the package says');
+  assert.equal((await ask(scripted(lines, [50, GUESS], 0.5), { minLineConfidence: 'package' })).confidentLines, 1);
+  assert.equal((await ask(scripted(lines, [50, GUESS]), { minLineConfidence: 'package' })).confidentLines, 2, 'a package without a floor');
+  assert.equal((await ask(scripted(lines, [50, GUESS], 0.5), { minLineConfidence: 0.05 })).confidentLines, 2);
+  const one = await ask(scripted(lines, [50, GUESS], 0.5), { singleLine: true, minLineConfidence: 'package' });
   assert.equal(one.text, 'total = 0');
   assert.equal(one.lineConfidence!.length, 1);
   assert.equal(one.confidentLines, 1);
 });
 
+test('with a floor, decoding stops after the block where the first unsure line starts: nothing after it would be shown', async () => {
+  const lines = ['total = 0', 'for x in xs:', '    total += x', 'return total'];
+  const ask = (floor: number) =>
+    tasks.complete(scripted(lines, [50, GUESS, 50, 50]), { prefix: PREFIX, suffix: '', maxTokens: 64, decoding: ONE_PER_PASS, minLineConfidence: floor });
+  const whole = await ask(0);
+  const cut = await ask(0.5);
+  assert.equal(whole.text, lines.join('\n'));
+  assert.equal(whole.stoppedBy, 'eos');
+  assert.equal(cut.stoppedBy, 'unsure');
+  assert.ok(whole.text.startsWith(cut.text) && cut.text.length < whole.text.length, JSON.stringify(cut.text));
+  assert.ok(cut.forwardPasses < whole.forwardPasses, `${cut.forwardPasses} vs ${whole.forwardPasses} passes`);
+  assert.equal(cut.confidentLines, 1);
+  assert.equal(cut.text.split('\n').slice(0, cut.confidentLines).join('\n'), 'total = 0', 'what the editor shows is the same');
+});
+
 test('a floor outside [0, 1] is a clear error', async () => {
   const lm = scripted(['x'], [50]);
-  await assert.rejects(tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 8, minLineConfidence: 2 }), /minLineConfidence must be in \[0, 1\] \(is 2\)/);
-  await assert.rejects(tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 8, minLineConfidence: 'high' as unknown as number }), /minLineConfidence must be in \[0, 1\]/);
+  await assert.rejects(tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 8, minLineConfidence: 2 }), /minLineConfidence must be a number in \[0, 1\] or "package" \(is 2\)/);
+  await assert.rejects(tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 8, minLineConfidence: 'high' as unknown as number }), /minLineConfidence must be a number in \[0, 1\]/);
 });

@@ -4,6 +4,7 @@ import { normalizeText } from './normalizeText';
 import { singleLine } from './singleLine';
 import { fixIndentation } from './fixIndentation';
 import { stopAtBlockEnd } from './stopAtBlockEnd';
+import { dropRepeatedLines } from './dropRepeatedLines';
 import { dropSuffixRepetition } from './dropSuffixRepetition';
 import { balanceAutoClosed } from './balanceAutoClosed';
 import { trimEmpty } from './trimEmpty';
@@ -16,6 +17,7 @@ export const FILTERS: ReadonlyArray<[string, Filter]> = [
   ['singleLine', singleLine],
   ['fixIndentation', fixIndentation],
   ['stopAtBlockEnd', stopAtBlockEnd],
+  ['dropRepeatedLines', dropRepeatedLines],
   ['dropSuffixRepetition', dropSuffixRepetition],
   ['trimEmpty', trimEmpty],
   ['balanceAutoClosed', balanceAutoClosed],

@@ -83,9 +83,9 @@ export interface DecodingDefaults {
    */
   infillThreshold?: number;
   /**
-   * Completions: lines after the first one whose least sure token is below this probability are not
-   * shown (GenerateResult.confidentLines); absent: 0, every line. Chosen per model on held-out tasks
-   * (scripts/model_card.py), as how sure a model's right answers are depends on the model.
+   * The editor's completions (requests with minLineConfidence 'package') show no line from the first one
+   * holding a token the model gave a lower probability than this; absent: 0, every line. Chosen per model
+   * on development tasks (scripts/model_card.py): how sure a model's right answers are depends on the model.
    */
   minLineConfidence?: number;
   /** Forward passes per block in fixed mode (blockSize = one token per pass). */
