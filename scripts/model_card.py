@@ -443,7 +443,7 @@ def render_card(m: dict) -> str:
         lines += [
             f"Lines the model is unsure of are not shown: a suggestion stops before the first line whose least sure "
             f"token the model gave a probability under {floor['value']:g} (diffcoder.json decoding.minLineConfidence, "
-            f"chosen by rule: {floor['rule']}). What that changes on the reported tasks (right lines: leading lines "
+            f"chosen by rule: {floor['rule']}), and decoding stops there. What that changes on the reported tasks (right lines: leading lines "
             "of a suggestion equal to the reference's; every line shown where nothing belongs is a needless one):",
             "",
             "| set | suggestions shown: every line / floor | lines shown | right lines | EM |",
