@@ -15,6 +15,7 @@ PyTorch evaluations of every training stage from RUNS/eval.jsonl (scripts/evalua
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import platform
@@ -128,6 +129,31 @@ def as_the_editor_shows(package: str, eval_dir: str, limit: int, block: int, thr
     return out
 
 
+def unsure_edit_lines(package: str, eval_dir: str, limit: int, block: int, threshold: float, floor: float, tmp: str) -> dict:
+    """What the edit proposal's unsure marks (lines below the floor) say on the reported edits: of the answers' new
+    lines (code lines not in the original), how many are marked, and how often marked and unmarked ones are right
+    (lines of the reference, in order: difflib's matching blocks)."""
+    tasks, path = first_tasks(eval_dir, "edit", limit, tmp)
+    completions, _ = run_eval(package, path, "edit", False, "threshold", block, ["--threshold", str(threshold), "--prompt-lookup", "on"])
+    by_id = {t["task_id"]: t for t in tasks}
+    marked, unmarked = [], []
+    for c in completions:
+        t = by_id[c["task_id"]]
+        ans, ref, orig = c["completion"].split("\n"), t["new_code"].split("\n"), set(t["code"].split("\n"))
+        right = [False] * len(ans)
+        for a, _, n in difflib.SequenceMatcher(a=ans, b=ref, autojunk=False).get_matching_blocks():
+            for k in range(n):
+                right[a + k] = True
+        for i, (line, conf) in enumerate(zip(ans, c.get("line_confidence") or [])):
+            if line.strip() and line not in orig:
+                (marked if conf < floor else unmarked).append(right[i])
+    out = {"n": len(tasks), "floor": floor, "new_lines": len(marked) + len(unmarked), "marked": len(marked),
+           "right_marked": round(100 * sum(marked) / max(1, len(marked)), 1),
+           "right_unmarked": round(100 * sum(unmarked) / max(1, len(unmarked)), 1)}
+    print("edit lines marked unsure:", json.dumps(out), flush=True)
+    return out
+
+
 MIN_RIGHT_LINES_KEPT = 0.9  # share of the right lines (infilling sets together) a line floor must keep
 
 
@@ -166,7 +192,8 @@ def choose_threshold(sweep: dict, max_loss: float) -> tuple[float, bool]:
     return min(sweep, key=lambda t: (worst(t), -t)), False
 
 
-def editor_view(package: str, eval_dir: str, limit: int, block: int, threshold: float, floors: list, tmp: str) -> dict:
+def editor_view(package: str, eval_dir: str, limit: int, block: int, threshold: float, floors: list, tmp: str,
+                edit_threshold: float) -> dict:
     """The editor's view of the reported tasks at the line floor chosen on the development tasks (and without a
     floor, to show what it hides); without development tasks or floors to try, every line is shown."""
     view = {}
@@ -176,6 +203,8 @@ def editor_view(package: str, eval_dir: str, limit: int, block: int, threshold: 
         floor = view["line_floor"]["value"]
         view["as_the_editor_shows_every_line"] = as_the_editor_shows(package, eval_dir, limit, block, threshold, tmp, 0.0)
     view["as_the_editor_shows"] = as_the_editor_shows(package, eval_dir, limit, block, threshold, tmp, floor)
+    if floor > 0 and os.path.exists(os.path.join(eval_dir, "edit.jsonl")):
+        view["edit_line_marks"] = unsure_edit_lines(package, eval_dir, limit, block, edit_threshold, floor, tmp)
     return view
 
 
@@ -214,8 +243,9 @@ def main(argv=None):
     if a.editor_only and not a.card_only:
         ev = manifest["evaluation"]
         with tempfile.TemporaryDirectory() as tmp:
-            view = editor_view(a.package, a.eval, a.limit, manifest["blockSize"], threshold_of(ev, EMPTY_SET), floors, tmp)
-        for k in ("line_floor", "as_the_editor_shows_every_line"):
+            view = editor_view(a.package, a.eval, a.limit, manifest["blockSize"], threshold_of(ev, EMPTY_SET), floors, tmp,
+                               ev["threshold"])
+        for k in ("line_floor", "as_the_editor_shows_every_line", "edit_line_marks"):
             ev.pop(k, None)
         ev.update(view)
         set_line_floor(manifest, view)
@@ -258,7 +288,7 @@ def main(argv=None):
             meets = all(ok for _, ok in choice.values())
             measure("no-lookup", "threshold", lambda kind: ["--threshold", str(chosen[kind]), "--prompt-lookup", "off"])
             silence = answers_nothing(a.package, a.eval, a.limit, block, chosen["infill"], tmp)
-            view = editor_view(a.package, a.eval, a.limit, block, chosen["infill"], floors, tmp)
+            view = editor_view(a.package, a.eval, a.limit, block, chosen["infill"], floors, tmp, chosen["edit"])
         manifest["decoding"]["threshold"] = chosen["edit"]
         manifest["decoding"].pop("infillThreshold", None)
         if chosen["infill"] != chosen["edit"]:
@@ -463,6 +493,12 @@ def render_card(m: dict) -> str:
                       f"{sum(v[n]['lines_shown'] for n in v if n != EMPTY_SET)}"
                       + (f", {v[EMPTY_SET]['shown']:.1f} %" if EMPTY_SET in v else "")
                       for f, v in dev.items()) + ".", ""]
+    marks = ev.get("edit_line_marks")
+    if marks:
+        lines += [f"Edit proposals mark the lines the model is unsure of (the same floor, {marks['floor']:g}): on the reported "
+                  f"edits (n={marks['n']}), {marks['marked']} of the answers' {marks['new_lines']} new lines (code lines not in "
+                  f"the original) are marked; {marks['right_marked']:.1f} % of the marked ones and {marks['right_unmarked']:.1f} % "
+                  "of the others are right (lines of the reference, in order).", ""]
     sweep = ev.get("threshold_sweep") or {}
     if sweep:
         lines += [

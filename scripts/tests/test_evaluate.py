@@ -116,6 +116,22 @@ class ModelCardTest(unittest.TestCase):
         self.assertEqual({d for d, _ in seen}, {"EVAL/dev"}, "chosen on the development tasks only")
         self.assertEqual(sorted(f for _, f in seen), [0.0, 0.1, 0.2, 0.3])
 
+    def test_unsure_edit_lines_counts_new_lines_marked_and_how_often_they_are_right(self):
+        tmp = tempfile.mkdtemp()
+        with open(os.path.join(tmp, "edit.jsonl"), "w") as f:
+            f.write(json.dumps({"task_id": "e1", "code": "def f(x):\n    return x\n", "instruction": "double it",
+                                "new_code": "def f(x):\n    y = 2 * x\n    return y\n"}) + "\n")
+        answer = {"task_id": "e1", "completion": "def f(x):\n    y = 2 * x\n    z = 3\n    return y\n",
+                  "line_confidence": [0.9, 0.05, 0.04, 0.8, 1.0]}
+        real = model_card.run_eval
+        model_card.run_eval = lambda *a, **k: ([answer], {"tokens": 1, "passes": 1, "seconds": 0})
+        try:
+            got = model_card.unsure_edit_lines("pkg", tmp, 10, 4, 0.9, 0.1, tmp)
+        finally:
+            model_card.run_eval = real
+        # new lines: "    y = 2 * x" (right, marked), "    z = 3" (wrong, marked), "    return y" (right, not marked)
+        self.assertEqual((got["new_lines"], got["marked"], got["right_marked"], got["right_unmarked"]), (3, 2, 50.0, 100.0))
+
     def test_card_shows_what_the_line_floor_hides(self):
         def view(shown, lines, right, em):
             return {"n": 300, "shown": shown, "lines_shown": lines, "right_lines": right, "exact_match": em}

@@ -13,7 +13,7 @@ const stdout: Out = (s) => process.stdout.write(s);
 
 /** The --json fields of one answer. */
 function summary(r: GenerateResult) {
-  const lines = r.lineConfidence ? { lineConfidence: r.lineConfidence, confidentLines: r.confidentLines } : {};
+  const lines = r.lineConfidence ? { lineConfidence: r.lineConfidence, confidentLines: r.confidentLines, unsureLines: r.unsureLines } : {};
   return { text: r.text, tokens: r.tokens, forwardPasses: r.forwardPasses, ms: r.ms, device: r.device, stoppedBy: r.stoppedBy, promptTokens: r.promptTokens, reusedTokens: r.reusedTokens, ...lines };
 }
 
@@ -123,8 +123,14 @@ export async function edit(argv: string[], out: Out = stdout): Promise<void> {
   }
   const code = lines.slice(from - 1, to).join('\n');
   await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
-    const r = await engine.edit({ instruction: v.instruction as string, code, language: languageOf(file!), maxTokens: maxTokens(v, 512), decoding: decoding(v) }, token);
+    const r = await engine.edit(
+      { instruction: v.instruction as string, code, language: languageOf(file!), maxTokens: maxTokens(v, 512), decoding: decoding(v), minLineConfidence: 'package' },
+      token,
+    );
     out(v.json ? JSON.stringify(summary(r)) + '\n' : r.text + (r.text.endsWith('\n') ? '' : '\n'));
+    if (!v.json && r.unsureLines?.length) {
+      process.stderr.write(`note: the model is unsure of line(s) ${r.unsureLines.map((i) => i + 1).join(', ')} of the new code (the editor marks them): check them\n`);
+    }
   });
 }
 
@@ -207,7 +213,7 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
           kind === 'infill'
             ? await engine.complete({ prefix: t.prefix!, suffix: t.suffix!, maxTokens: budget, singleLine, decoding: dec }, token)
             : await engine.edit({ instruction: t.instruction!, code: t.code!, language: typeof v.language === 'string' ? v.language : undefined, maxTokens: budget, decoding: dec }, token);
-        line = { task_id: t.task_id, completion: r.text };
+        line = { task_id: t.task_id, completion: r.text, ...(r.lineConfidence ? { line_confidence: r.lineConfidence } : {}) };
       }
       if (r) {
         tokens += r.tokens;

@@ -8,6 +8,8 @@ import { diffArrays } from 'diff';
 export interface Hunk {
   /** Index of the first original line this hunk replaces (or before which it inserts). */
   origStart: number;
+  /** Index in the proposed lines of the first added line (where the hunk's new lines start). */
+  newStart: number;
   removed: string[];
   added: string[];
 }
@@ -22,15 +24,17 @@ export function computeHunks(original: string[], proposed: string[], opts: { par
   const parts = diffArrays(original, proposed);
   const hunks: Hunk[] = [];
   let orig = 0;
+  let prop = 0;
   let open: Hunk | undefined;
   for (const p of parts) {
     if (!p.added && !p.removed) {
       open = undefined;
       orig += p.value.length;
+      prop += p.value.length;
       continue;
     }
     if (!open) {
-      open = { origStart: orig, removed: [], added: [] };
+      open = { origStart: orig, newStart: prop, removed: [], added: [] };
       hunks.push(open);
     }
     if (p.removed) {
@@ -38,6 +42,7 @@ export function computeHunks(original: string[], proposed: string[], opts: { par
       orig += p.value.length;
     } else {
       open.added.push(...p.value);
+      prop += p.value.length;
     }
   }
   if (opts.partial && hunks.length > 0) {
@@ -59,6 +64,8 @@ export interface MergedLine {
   kind: LineKind;
   /** The hunk a removed/added line belongs to. */
   hunk?: number;
+  /** An added line's index in the proposed lines. */
+  proposed?: number;
 }
 
 /**
@@ -76,8 +83,8 @@ export function mergedView(original: string[], hunks: Hunk[], states: HunkState[
       if (state === 'pending') out.push({ text: line, kind: 'removed', hunk: i });
       else if (state === 'rejected') out.push({ text: line, kind: 'same' });
     }
-    for (const line of h.added) {
-      if (state === 'pending') out.push({ text: line, kind: 'added', hunk: i });
+    for (const [k, line] of h.added.entries()) {
+      if (state === 'pending') out.push({ text: line, kind: 'added', hunk: i, proposed: h.newStart + k });
       else if (state === 'accepted') out.push({ text: line, kind: 'same' });
     }
     orig += h.removed.length;

@@ -90,6 +90,11 @@ export interface EditParams {
   maxTokens: number;
   decoding?: DecodingOptions;
   stream?: boolean;
+  /**
+   * Lines of the answer whose least sure token is below this floor in [0, 1] ('package': the package's
+   * decoding.minLineConfidence) are listed in the result's unsureLines; the answer is whole. Absent: none.
+   */
+  minLineConfidence?: number | 'package';
 }
 
 /**
@@ -104,10 +109,12 @@ export type StopReason = 'eos' | 'stop' | 'budget' | 'cancelled' | 'context' | '
 export interface GenerateResult {
   text: string;
   /**
-   * Completions only. Per line of `text`: the lowest probability the model gave any token on that line
-   * when it committed it (./tasks.ts lineConfidence).
+   * Completions and edits. Per line of `text`: the lowest probability the model gave any token on that
+   * line when it committed it (./tasks.ts lineConfidence).
    */
   lineConfidence?: number[];
+  /** Edits only: the lines of `text` (0-based) holding code below the request's minLineConfidence. */
+  unsureLines?: number[];
   /**
    * Completions only: how many leading lines of `text` have a lineConfidence at or above the request's
    * minLineConfidence (absent: all of them). The editor shows only these.

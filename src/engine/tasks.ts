@@ -32,7 +32,7 @@ export async function complete(lm: LoadedModel, params: CompleteParams, hooks: T
     return params.singleLine ? s.split(/\r?\n/, 1)[0] : s;
   };
   const floor = lineFloor(lm, params.minLineConfidence);
-  return run(lm, ids, { ...opt, stopBelow: floor }, stop, text, hooks, floor);
+  return run(lm, ids, { ...opt, stopBelow: floor }, stop, text, hooks, { floor, report: 'confidentLines' });
 }
 
 /** The request's floor for confidentLines: a number, 'package' (the package's, absent there: 0) or absent (0). */
@@ -43,11 +43,10 @@ function lineFloor(lm: LoadedModel, requested: unknown): number {
 }
 
 /**
- * Per line of `text` (the decoded answer, possibly cut short): the lowest probability the model gave a
- * token on that line when it committed it. A token holding a line break belongs to both lines it joins.
+ * Per line of the decoded answer (its first `lines` lines): the lowest probability the model gave a token
+ * on that line when it committed it. A token holding a line break belongs to both lines it joins.
  */
-export function lineConfidence(lm: LoadedModel, tokens: readonly number[], confidences: readonly number[], text: string): number[] {
-  const lines = text.split('\n').length;
+export function lineConfidence(lm: LoadedModel, tokens: readonly number[], confidences: readonly number[], lines: number): number[] {
   const out = new Array<number>(lines).fill(1);
   let line = 0;
   for (const [i, t] of tokens.entries()) {
@@ -57,6 +56,12 @@ export function lineConfidence(lm: LoadedModel, tokens: readonly number[], confi
     line += breaks;
   }
   return out.map((c) => Math.round(c * 1e4) / 1e4);
+}
+
+/** The lines (0-based) holding code whose least sure token is below the floor (none when the floor is 0). */
+export function unsureLines(text: string, lineConfidence: readonly number[], floor: number): number[] {
+  const lines = text.split('\n');
+  return lineConfidence.flatMap((c, i) => (c < floor && (lines[i] ?? '').trim() ? [i] : []));
 }
 
 /** How many leading lines reach the floor. */
@@ -105,7 +110,17 @@ export async function edit(lm: LoadedModel, params: EditParams, hooks: TaskHooks
     const s = undecodable(lm.tokenizer.decode(tokens));
     return strip ? stripFences(s) : s;
   };
-  return run(lm, ids, opt, undefined, text, hooks);
+  const floor = lineFloor(lm, params.minLineConfidence);
+  // Marked, not cut: the user reviews every line of an edit before accepting it.
+  return run(lm, ids, opt, undefined, text, hooks, { floor, report: 'unsureLines', skipLines: strip ? openingFenceLines : undefined });
+}
+
+/** How the result reports its lines' confidence: completions count the confident leading lines, edits list the unsure ones. */
+interface LineReport {
+  floor: number;
+  report: 'confidentLines' | 'unsureLines';
+  /** Lines of the decoded answer that `text` leaves out at its start (an opening ``` fence). */
+  skipLines?: (decoded: string) => number;
 }
 
 async function run(
@@ -115,8 +130,7 @@ async function run(
   stop: ReadonlySet<number> | undefined,
   text: (tokens: number[]) => string,
   hooks: TaskHooks,
-  /** Completions: report lineConfidence, and confidentLines against this floor. */
-  floor?: number,
+  lines?: LineReport,
 ): Promise<GenerateResult> {
   const t0 = performance.now();
   const r = await generate(lm.model, prompt, opt, { ...lm.special, stop }, {
@@ -125,10 +139,19 @@ async function run(
     onBlock: hooks.onBlock && ((tokens) => hooks.onBlock!(text(tokens), tokens.length)),
   });
   const answer = r.stoppedBy === 'repetition' ? endAtLineBreak(text(r.tokens)) : text(r.tokens);
-  const lines = floor === undefined ? undefined : lineConfidence(lm, r.tokens, r.confidences, answer);
+  let report = {};
+  if (lines) {
+    const skip = lines.skipLines?.(lm.tokenizer.decode(r.tokens)) ?? 0;
+    const all = lineConfidence(lm, r.tokens, r.confidences, answer.split('\n').length + skip);
+    const conf = all.slice(skip);
+    report =
+      lines.report === 'confidentLines'
+        ? { lineConfidence: conf, confidentLines: confidentLines(conf, lines.floor) }
+        : { lineConfidence: conf, unsureLines: unsureLines(answer, conf, lines.floor) };
+  }
   return {
     text: answer,
-    ...(lines ? { lineConfidence: lines, confidentLines: confidentLines(lines, floor!) } : {}),
+    ...report,
     tokens: r.tokens.length,
     forwardPasses: r.forwardPasses,
     ms: Math.round((performance.now() - t0) * 10) / 10,
@@ -190,10 +213,17 @@ function checkString(v: unknown, name: string): void {
   if (typeof v !== 'string') throw badRequest(`${name} must be a string (is ${v === undefined ? 'missing' : typeof v})`);
 }
 
+const OPENING_FENCE = /^\s*```[^\n]*\n/;
+
+/** Lines of a decoded edit answer before its code: the opening fence, which stripFences removes. */
+function openingFenceLines(decoded: string): number {
+  return (OPENING_FENCE.exec(decoded)?.[0].match(/\n/g) ?? []).length;
+}
+
 /** The code inside a ``` fence when the answer is fenced (opening line optional: the prompt may hold it). */
 export function stripFences(s: string): string {
   let out = s;
-  const open = /^\s*```[^\n]*\n/.exec(out);
+  const open = OPENING_FENCE.exec(out);
   if (open) out = out.slice(open[0].length);
   const close = out.search(/(^|\n)```/);
   if (close >= 0) out = out.slice(0, close + (out[close] === '\n' ? 1 : 0));

@@ -57,6 +57,12 @@ const pendingDecoration = vscode.window.createTextEditorDecorationType({
   isWholeLine: true,
   backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
 });
+/** A proposed line the model was unsure of (GenerateResult.unsureLines): a note after it, a hover saying why. */
+const unsureDecoration = vscode.window.createTextEditorDecorationType({
+  after: { contentText: '  ⚠ unsure', color: new vscode.ThemeColor('editorWarning.foreground'), fontStyle: 'italic' },
+  overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.warningForeground'),
+  overviewRulerLane: vscode.OverviewRulerLane.Right,
+});
 
 export type SessionEnd = 'accepted' | 'rejected' | 'conflict' | 'cancelled' | 'empty' | 'failed';
 
@@ -65,6 +71,8 @@ export class DiffSession {
   private hunks: Hunk[] = [];
   private states: HunkState[] = [];
   private proposed: string[] = [];
+  /** Proposed lines the model was unsure of -> the lowest probability of a token on them. */
+  private unsure = new Map<number, number>();
   private shown: MergedLine[];
   private streaming = true;
   private applying = 0;
@@ -144,9 +152,10 @@ export class DiffSession {
     return out;
   }
 
-  /** The answer so far (partial while streaming) or in full. */
-  update(text: string, partial: boolean): Promise<void> {
+  /** The answer so far (partial while streaming) or in full, and in full the lines its model was unsure of. */
+  update(text: string, partial: boolean, unsure: ReadonlyMap<number, number> = new Map()): Promise<void> {
     if (this.ended) return Promise.resolve();
+    this.unsure = new Map(unsure);
     let lines = splitLinesOf(text);
     if (partial && lines.length > 0) lines = lines.slice(0, -1); // the last line may still grow
     if (!partial) while (lines.length > 0 && lines[lines.length - 1] === '' && this.original[this.original.length - 1] !== '') lines.pop();
@@ -388,10 +397,15 @@ export class DiffSession {
   private decorate(): void {
     const removed: vscode.Range[] = [];
     const added: vscode.Range[] = [];
+    const unsure: vscode.DecorationOptions[] = [];
     this.shown.forEach((l, i) => {
       const r = new vscode.Range(this.startLine + i, 0, this.startLine + i, 0);
       if (l.kind === 'removed') removed.push(r);
       else if (l.kind === 'added') added.push(r);
+      const p = l.kind === 'added' && l.proposed !== undefined ? this.unsure.get(l.proposed) : undefined;
+      if (p !== undefined) {
+        unsure.push({ range: new vscode.Range(this.startLine + i, 0, this.startLine + i, l.text.length), hoverMessage: unsureHover(p) });
+      }
     });
     const pending: vscode.Range[] = [];
     if (this.streaming && this.style === 'inline') {
@@ -409,6 +423,7 @@ export class DiffSession {
       editor.setDecorations(removedDecoration, this.ended ? [] : removed);
       editor.setDecorations(addedDecoration, this.ended ? [] : added);
       editor.setDecorations(pendingDecoration, this.ended ? [] : pending);
+      editor.setDecorations(unsureDecoration, this.ended ? [] : unsure);
     }
   }
 
@@ -521,3 +536,10 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider {
 }
 
 export { CONTEXT_KEY as DIFF_CONTEXT_KEY, READY_KEY as PROPOSAL_READY_KEY };
+
+function unsureHover(p: number): vscode.MarkdownString {
+  return new vscode.MarkdownString(
+    `DiffCoder's model was unsure of this line: it gave a token on it a probability of ${p.toFixed(2)}. ` +
+      'Lines this unsure are seldom right: check it before you accept.',
+  );
+}

@@ -11,6 +11,7 @@ import type { DiffSession } from './diffSession';
 import { decodingOptions, editSettings } from './config';
 import { errorMessage, log } from './log';
 import type { StatusBar } from './statusBar';
+import type { GenerateResult } from '../engine/protocol';
 
 const RECENT_KEY = 'diffcoder.recentInstructions';
 const MAX_RECENT = 10;
@@ -142,7 +143,7 @@ export class EditFeature implements vscode.Disposable {
     log().info(`edit start: ${code.split('\n').length} lines, ${JSON.stringify(instruction)}`);
     try {
       const result = await this.host.engineFor('edit').edit(
-        { instruction, code, language, maxTokens: editSettings().maxNewTokens, decoding: decodingOptions(), stream: true },
+        { instruction, code, language, maxTokens: editSettings().maxNewTokens, decoding: decodingOptions(), stream: true, minLineConfidence: 'package' },
         cts.token,
         (b) => {
           if (session.isEnded) return;
@@ -152,11 +153,12 @@ export class EditFeature implements vscode.Disposable {
       );
       await draining;
       log().info(
-        `edit done: ${result.tokens} tok in ${result.forwardPasses} forwards, ${result.ms} ms (total ${Date.now() - t0} ms), stopped by ${result.stoppedBy}`,
+        `edit done: ${result.tokens} tok in ${result.forwardPasses} forwards, ${result.ms} ms (total ${Date.now() - t0} ms), stopped by ${result.stoppedBy}` +
+          (result.unsureLines?.length ? `, unsure lines ${result.unsureLines.map((i) => i + 1).join(', ')}` : ''),
       );
       this.status.recordResult(result, 'edit');
       if (result.stoppedBy === 'cancelled' || session.isEnded) return;
-      await session.update(result.text, false);
+      await session.update(result.text, false, unsureOf(result));
       if (session.isEnded) void vscode.window.setStatusBarMessage('DiffCoder: no changes proposed', 4000);
       else if (result.stoppedBy === 'repetition') {
         void vscode.window.setStatusBarMessage('DiffCoder: the model started repeating itself, so the proposal ends there; review it before accepting', 8000);
@@ -176,4 +178,9 @@ export class EditFeature implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The answer's unsure lines with their confidence, for the proposal's marks. */
+function unsureOf(r: GenerateResult): Map<number, number> {
+  return new Map((r.unsureLines ?? []).map((i) => [i, r.lineConfidence?.[i] ?? 0]));
 }

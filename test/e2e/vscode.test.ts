@@ -2,7 +2,7 @@
  * End-to-end in a real VS Code (code-server + headless Chromium), with DiffCoder installed from its
  * packaged VSIX and the real bundled model (or, until it exists, the tiny random fixture package):
  * ghost text in Python and TypeScript accepted with Tab and saved; Alt+] cycling to sampled alternatives;
- * suggestions withheld when the model is unsure (the setting read as it changes);
+ * suggestions withheld when the model is unsure (the setting read as it changes); unsure lines of an edit marked;
  * an instructed edit shown as a diff,
  * accepted (file changes) and rejected (file byte-identical); a save while a proposal is shown writes only
  * the user's text (with auto save after a delay the proposal opens side by side); a code action on a
@@ -296,6 +296,18 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     await codeLens('Accept All'); // the proposal is complete, its green lines in the document
     await shot(vs.page, '09a-save-pending-before');
     const logText = () => fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8');
+    // The bundled model is unsure of some of its docstring lines: they are marked, and the hover says why.
+    const unsure = await waitFor(() => logText().match(/edit done: .*, unsure lines ([\d, ]+)/)?.[1], 10_000, 'unsure lines in the log');
+    log(`unsure lines of the proposal: ${unsure}`);
+    const marked = vs.page.locator('.view-line', { has: vs.page.locator('span[class*="ced-"]') }).first();
+    await marked.hover();
+    const hover = await waitFor(async () => {
+      const t = await vs.page.locator('.monaco-hover:not(.hidden)').first().textContent().catch(() => null);
+      return t && /unsure of this line/.test(t) ? t : undefined;
+    }, 10_000, 'the hover of an unsure line');
+    log(`hover: ${hover.slice(0, 120)}`);
+    await shot(vs.page, '09a2-unsure-line-hover');
+    await vs.page.mouse.move(10, 10); // not Escape: that rejects the proposal
     const hidden = (logText().match(/saved without its \d+ proposed line/g) ?? []).length;
     await save();
     await waitFor(() => (logText().match(/saved without its \d+ proposed line/g) ?? []).length > hidden, 15_000, 'the proposal shown again after the save');

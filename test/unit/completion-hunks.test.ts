@@ -6,14 +6,14 @@ const orig = ['def f(a, b):', '    x = a', '    y = b', '    return x + y'];
 
 test('hunks: one changed line', () => {
   const h = computeHunks(orig, ['def f(a, b):', '    x = a', '    y = b * 2', '    return x + y']);
-  assert.deepEqual(h, [{ origStart: 2, removed: ['    y = b'], added: ['    y = b * 2'] }]);
+  assert.deepEqual(h, [{ origStart: 2, newStart: 2, removed: ['    y = b'], added: ['    y = b * 2'] }]);
 });
 
 test('hunks: insertions, deletions and two separate hunks', () => {
   const h = computeHunks(orig, ['"""doc"""', 'def f(a, b):', '    x = a', '    return x + y']);
   assert.deepEqual(h, [
-    { origStart: 0, removed: [], added: ['"""doc"""'] },
-    { origStart: 2, removed: ['    y = b'], added: [] },
+    { origStart: 0, newStart: 0, removed: [], added: ['"""doc"""'] },
+    { origStart: 2, newStart: 3, removed: ['    y = b'], added: [] },
   ]);
 });
 
@@ -23,7 +23,7 @@ test('hunks: identical text has none', () => {
 
 test('hunks: partial answers do not mark the unreached tail as removed', () => {
   const h = computeHunks(orig, ['def f(a: int, b: int):', '    x = a'], { partial: true });
-  assert.deepEqual(h, [{ origStart: 0, removed: ['def f(a, b):'], added: ['def f(a: int, b: int):'] }]);
+  assert.deepEqual(h, [{ origStart: 0, newStart: 0, removed: ['def f(a, b):'], added: ['def f(a: int, b: int):'] }]);
   assert.deepEqual(computeHunks(orig, ['def f(a, b):'], { partial: true }), []);
 });
 
@@ -32,7 +32,15 @@ test('hunks: merged view shows removed then added lines of pending hunks', () =>
   const m = mergedView(orig, h, ['pending']);
   assert.deepEqual(m.map((l) => l.kind), ['same', 'same', 'removed', 'added', 'same']);
   assert.deepEqual(mergedView(orig, h, ['rejected']).map((l) => l.text), orig);
+  assert.equal(m[3].proposed, 2, 'an added line knows its place in the proposal');
   assert.deepEqual(mergedView(orig, h, ['accepted']).map((l) => l.text), applyHunks(orig, h, () => true));
+});
+
+test('hunks: each added line maps back to its proposed line, across hunks', () => {
+  const proposed = ['# a', 'def f(a, b):', '    x = a', '    y = b', '    z = 0', '    return x + y'];
+  const m = mergedView(orig, computeHunks(orig, proposed), ['pending', 'pending']);
+  const added = m.filter((l) => l.kind === 'added');
+  assert.deepEqual(added.map((l) => [l.text, proposed[l.proposed!]]), [['# a', '# a'], ['    z = 0', '    z = 0']]);
 });
 
 test('hunks: apply takes or leaves each hunk', () => {

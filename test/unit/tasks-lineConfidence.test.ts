@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { LoadedModel } from '../../src/engine/loadedModel';
-import { fimPrompt } from '../../src/engine/prompts';
+import { editPrompt, fimPrompt } from '../../src/engine/prompts';
 import { PromptCache } from '../../src/engine/sampler';
 import * as tasks from '../../src/engine/tasks';
 import { CodeTokenizer } from '../../src/engine/tokenizer';
@@ -22,7 +22,7 @@ const PREFIX = 'def f(xs):\n    ';
  * A loaded model that answers `lines` joined by line breaks, each token of line k with logit logits[k]
  * over a vocabulary of zeros (50: sure; log(V / 9): about 0.1), then EOS.
  */
-function scripted(lines: string[], logits: number[], floor?: number): LoadedModel {
+function scripted(lines: string[], logits: number[], floor?: number, edit?: { instruction: string; code: string; stripFences?: boolean }): LoadedModel {
   const answer: number[] = [];
   const sureness: number[] = [];
   lines.forEach((l, k) => {
@@ -30,7 +30,7 @@ function scripted(lines: string[], logits: number[], floor?: number): LoadedMode
     answer.push(...ids);
     sureness.push(...ids.map(() => logits[k]));
   });
-  const P = fimPrompt(tokenizer, shipped, PREFIX, '').length;
+  const P = edit ? editPrompt(tokenizer, shipped, edit).length : fimPrompt(tokenizer, shipped, PREFIX, '').length;
   const model = new FakeModel(tokenizer.vocabSize, (_visible, pos) => {
     const row = new Float32Array(tokenizer.vocabSize);
     const i = pos - P;
@@ -40,7 +40,11 @@ function scripted(lines: string[], logits: number[], floor?: number): LoadedMode
   });
   const special = { mask: shipped.specialTokens.mask, eos: EOS, suppress: new Set<number>(tokenizer.specialIds) };
   special.suppress.delete(EOS);
-  const manifest = { ...shipped, decoding: { ...shipped.decoding, minLineConfidence: floor } };
+  const manifest = {
+    ...shipped,
+    decoding: { ...shipped.decoding, minLineConfidence: floor },
+    prompts: { ...shipped.prompts, edit: { ...shipped.prompts.edit, stripFences: edit?.stripFences } },
+  };
   return { manifest, tokenizer, model, special, promptCache: new PromptCache(), info: { device: 'cpu', maxPositions: shipped.architecture.maxPositions } } as unknown as LoadedModel;
 }
 
@@ -111,4 +115,20 @@ test('a floor outside [0, 1] is a clear error', async () => {
   const lm = scripted(['x'], [50]);
   await assert.rejects(tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 8, minLineConfidence: 2 }), /minLineConfidence must be a number in \[0, 1\] or "package" \(is 2\)/);
   await assert.rejects(tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 8, minLineConfidence: 'high' as unknown as number }), /minLineConfidence must be a number in \[0, 1\]/);
+});
+
+test('edits list their unsure lines and keep every line; a fenced answer\'s lines are counted without the fence', async () => {
+  const input = { instruction: 'sum the items', code: 'def f(xs):\n    pass\n' };
+  const ask = (lines: string[], logits: number[], extra: object = {}, stripFences = false) =>
+    tasks.edit(scripted(lines, logits, 0.5, { ...input, stripFences }), { ...input, maxTokens: 64, decoding: ONE_PER_PASS, ...extra });
+  const lines = ['def f(xs):', '    total = sum(xs)', '', '    return total'];
+  const r = await ask(lines, [50, GUESS, 50, 50], { minLineConfidence: 'package' });
+  assert.equal(r.text, lines.join('\n'), 'nothing cut');
+  assert.equal(r.stoppedBy, 'eos');
+  assert.deepEqual(r.unsureLines, [1, 2].filter((i) => lines[i].trim()), 'the guessed line; the blank line its break touches is not code');
+  assert.equal(r.lineConfidence!.length, 4);
+  assert.deepEqual((await ask(lines, [50, GUESS, 50, 50])).unsureLines, [], 'no floor asked for');
+  const fenced = await ask(['```python', 'def f(xs):', '    return guess(xs)', '```'], [50, 50, GUESS, 50], { minLineConfidence: 0.5 }, true);
+  assert.equal(fenced.text, 'def f(xs):\n    return guess(xs)\n');
+  assert.deepEqual(fenced.unsureLines, [1]);
 });
