@@ -24,7 +24,8 @@ commands:
   edit FILE --lines A-B --instruction TEXT      rewrite lines A..B as instructed; prints the new code
   eval TASKS.jsonl --task infill|edit [--single-line | --as-editor [--multiline M] [--min-line-confidence P]]
                                                 {"task_id","prefix","suffix"} or {"task_id","code","instruction"}
-                                                per line -> {"task_id","completion"} per line on stdout; with
+                                                per line -> {"task_id","completion"} per line on stdout (with
+                                                "line_confidence": how sure the model was of each line); with
                                                 --as-editor, what the editor would show (as complete does)
   convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32] [--head F] [--embeddings F] [--name N]
                                                 make a model package from a Hugging Face Llama checkpoint

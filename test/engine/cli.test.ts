@@ -117,7 +117,10 @@ test('eval writes one {"task_id","completion"} line per task; progress on stderr
   assert.equal(r.code, 0, r.err);
   const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.task_id), ['t1', '2']);
-  for (const l of lines) assert.deepEqual(Object.keys(l), ['task_id', 'completion']);
+  for (const l of lines) {
+    assert.deepEqual(Object.keys(l), ['task_id', 'completion', 'line_confidence']);
+    assert.equal(l.line_confidence.length, l.completion.split('\n').length, 'how sure the model was, per line');
+  }
   assert.match(r.err, /\[1\/2\] t1: 5 tokens/);
   assert.match(r.err, /done: 2 tasks, 10 tokens/);
   // As the editor: no request inside a word; each line says why nothing is shown.
