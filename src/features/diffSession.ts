@@ -106,6 +106,7 @@ export class DiffSession {
     this.shown = original.map((text) => ({ text, kind: 'same' as const }));
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.markProposalDocument()),
       vscode.workspace.onWillSaveTextDocument((e) => {
         if (e.document === this.document && this.style === 'inline' && !this.ended && !this.hiddenForSave) {
           e.waitUntil(this.hideForSave(e.reason === vscode.TextDocumentSaveReason.AfterDelay));
@@ -316,6 +317,7 @@ export class DiffSession {
       const full = this.documentLines();
       const lines = [...full.slice(0, this.startLine), ...this.proposed, ...full.slice(this.startLine + this.original.length)];
       this.proposals.set(this.proposalUri, lines.join(this.eol));
+      this.markProposalDocument();
       this.changeEmitter.fire();
       return;
     }
@@ -424,6 +426,20 @@ export class DiffSession {
       editor.setDecorations(addedDecoration, this.ended ? [] : added);
       editor.setDecorations(pendingDecoration, this.ended ? [] : pending);
       editor.setDecorations(unsureDecoration, this.ended ? [] : unsure);
+    }
+  }
+
+  /** Side by side: the unsure lines in the diff editor's proposal side (the document's text with the proposal in the region). */
+  private markProposalDocument(): void {
+    const uri = this.proposalUri.toString();
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.uri.toString() !== uri) continue;
+      const marks = this.ended || this.style !== 'side-by-side' ? [] : [...this.unsure].flatMap(([i, p]) => {
+        const line = this.startLine + i;
+        if (line >= editor.document.lineCount) return [];
+        return [{ range: new vscode.Range(line, 0, line, editor.document.lineAt(line).text.length), hoverMessage: unsureHover(p) }];
+      });
+      editor.setDecorations(unsureDecoration, marks);
     }
   }
 

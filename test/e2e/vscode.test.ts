@@ -382,6 +382,13 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       const accept = vs.page.locator('.editor-actions .action-label[aria-label*="Accept Proposal"]').first();
       await accept.waitFor({ timeout: 120_000 });
       await shot(vs.page, '10a-side-by-side');
+      // Lines the model was unsure of are marked on the proposal's side too.
+      const done = [...fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8').matchAll(/edit done: .*/g)].at(-1)![0];
+      const unsure = /unsure lines ([\d, ]+)/.exec(done)?.[1];
+      log(`side by side: ${unsure ? `unsure lines ${unsure}` : 'no unsure lines'}`);
+      if (unsure) {
+        await waitFor(async () => (await vs.page.locator('.monaco-diff-editor .view-line span[class*="ced-"]').count()) > 0, 10_000, 'an unsure mark in the diff editor');
+      }
       await vs.page.mouse.move(10, 10); // no tooltip over the button
       await accept.click();
       await waitFor(async () => (await vs.page.locator('.monaco-diff-editor').count()) === 0, 10_000, 'the diff editor to close').catch(async (e) => {
