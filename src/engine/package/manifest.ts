@@ -84,8 +84,9 @@ export interface DecodingDefaults {
   infillThreshold?: number;
   /**
    * The editor's completions (requests with minLineConfidence 'package') show no line from the first one
-   * holding a token the model gave a lower probability than this; absent: 0, every line. Chosen per model
-   * on development tasks (scripts/model_card.py): how sure a model's right answers are depends on the model.
+   * holding a token the model gave a lower probability than this, and its edit proposals mark such lines;
+   * absent: 0, every line shown, none marked. Chosen per model on development tasks (scripts/model_card.py):
+   * how sure a model's right answers are depends on the model.
    */
   minLineConfidence?: number;
   /** Forward passes per block in fixed mode (blockSize = one token per pass). */
