@@ -18,11 +18,13 @@ const shipped = JSON.parse(fs.readFileSync(path.join(PKG, 'diffcoder.json'), 'ut
 const EOS = shipped.specialTokens.eos;
 const PREFIX = 'def f(xs):\n    ';
 
+type EditInput = { instruction: string; code: string; stripFences?: boolean };
+
 /**
  * A loaded model that answers `lines` joined by line breaks, each token of line k with logit logits[k]
  * over a vocabulary of zeros (50: sure; log(V / 9): about 0.1), then EOS.
  */
-function scripted(lines: string[], logits: number[], floor?: number, edit?: { instruction: string; code: string; stripFences?: boolean }): LoadedModel {
+function scripted(lines: string[], logits: number[], floor?: number, edit?: EditInput): LoadedModel {
   const answer: number[] = [];
   const sureness: number[] = [];
   lines.forEach((l, k) => {
@@ -30,6 +32,11 @@ function scripted(lines: string[], logits: number[], floor?: number, edit?: { in
     answer.push(...ids);
     sureness.push(...ids.map(() => logits[k]));
   });
+  return scriptedTokens(answer, sureness, floor, edit);
+}
+
+/** The same, token by token: answer[i] with logit sureness[i], then EOS. */
+function scriptedTokens(answer: number[], sureness: number[], floor?: number, edit?: EditInput): LoadedModel {
   const P = edit ? editPrompt(tokenizer, shipped, edit).length : fimPrompt(tokenizer, shipped, PREFIX, '').length;
   const model = new FakeModel(tokenizer.vocabSize, (_visible, pos) => {
     const row = new Float32Array(tokenizer.vocabSize);
@@ -63,19 +70,10 @@ test('each line gets the lowest probability of its tokens', async () => {
 });
 
 test('the line break belongs to the line it ends too: an unsure break makes that line unsure', async () => {
-  const lm = scripted(['x = 1', ''], [50, 50], 0.5);
-  // the answer 'x = 1\n': its break token is scripted sure; make only the break unsure instead
-  const brk = tokenizer.encode('x = 1\n').at(-1)!;
-  assert.ok(tokenizer.decode([brk]).includes('\n'));
-  const P = fimPrompt(tokenizer, shipped, PREFIX, '').length;
+  // 'x = 1\n' with every token sure but the last, the line break
   const ids = tokenizer.encode('x = 1\n');
-  (lm as unknown as { model: FakeModel }).model = new FakeModel(tokenizer.vocabSize, (_v, pos) => {
-    const row = new Float32Array(tokenizer.vocabSize);
-    const i = pos - P;
-    if (i < ids.length) row[ids[i]] = i === ids.length - 1 ? GUESS : 50;
-    else row[EOS] = 50;
-    return row;
-  });
+  assert.ok(tokenizer.decode([ids.at(-1)!]).includes('\n'));
+  const lm = scriptedTokens(ids, ids.map((_, i) => (i === ids.length - 1 ? GUESS : 50)));
   const r = await tasks.complete(lm, { prefix: PREFIX, suffix: '', maxTokens: 64, decoding: ONE_PER_PASS, minLineConfidence: 0.5 });
   assert.equal(r.text, 'x = 1\n');
   assert.equal(r.lineConfidence!.length, 2);
