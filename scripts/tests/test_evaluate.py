@@ -221,6 +221,37 @@ class ModelCardTest(unittest.TestCase):
         sweep[0.5]["a"]["sim_loss"] = 1.2  # exact match holds, but the answers drift: edit similarity guards it
         self.assertEqual(model_card.choose_threshold(sweep, 2.5), (0.7, True))
 
+    def test_thresholds_are_chosen_on_the_dev_tasks_and_the_reported_ones_only_judged(self):
+        def r(loss, tpp):
+            return {"exact_match": 10 - loss, "tokens_per_pass": tpp, "loss": loss}
+        reported = {0.9: {"infill-single": r(0.0, 0.8), "edit": r(0.0, 2.3)},
+                    0.5: {"infill-single": r(0.3, 0.9), "edit": r(2.5, 2.6)}}
+        dev = {0.9: {"infill-single": r(0.0, 0.8), "edit": r(0.0, 2.2)},
+               0.5: {"infill-single": r(1.0, 0.9), "edit": r(1.0, 2.7)}}
+        self.assertEqual(model_card.choose_thresholds(reported, None, 2.0), ({"infill": 0.5, "edit": 0.9}, True),
+                         "without dev tasks the reported ones choose")
+        self.assertEqual(model_card.choose_thresholds(reported, dev, 2.0), ({"infill": 0.5, "edit": 0.5}, False),
+                         "the dev tasks choose 0.5 for edits; on the reported ones it loses 2.5 points")
+        runs = {"edit": {"fixed": {"exact_match": 10.0, "edit_similarity": 0.8},
+                         0.9: {"exact_match": 9.0, "edit_similarity": 0.79, "tokens_per_pass": 2.0}}}
+        self.assertEqual(model_card.sweep_of(runs, [0.9])[0.9]["edit"]["loss"], 1.0)
+        self.assertEqual(model_card.sweep_of(runs, [0.9])[0.9]["edit"]["sim_loss"], 1.0)
+
+    def test_card_shows_the_dev_sweep_the_thresholds_were_chosen_on(self):
+        def r(em, tpp):
+            return {"n": 10, "exact_match": em, "tokens_per_pass": tpp, "loss": 0.0, "tokens": 10, "passes": 5}
+        held = {"edit": {"threshold": r(12.0, 2.4), "fixed": r(12.0, 0.9)}}
+        m = {"name": "m", "version": "1", "blockSize": 4, "weights": {"dtype": "int8"}, "files": {},
+             "architecture": {"hiddenSize": 256, "numLayers": 8, "numHeads": 4, "numKvHeads": 2, "headDim": 64,
+                              "intermediateSize": 768, "ropeTheta": 10000, "vocabSize": 16384},
+             "evaluation": {"threshold": 0.9, "heldout": held, "threshold_sweep": {"0.9": {"edit": r(12.0, 2.4)}},
+                            "threshold_sweep_dev": {"0.9": {"edit": {**r(7.7, 2.1), "loss": 0.4}}}, "threshold_rule": "R",
+                            "meets_rule": False, "max_loss": 2.0}}
+        card = model_card.render_card(m)
+        self.assertIn("chosen by rule: R; the reported tasks do not hold it at every chosen threshold", card)
+        self.assertIn("The same sweep on the development tasks, where the thresholds were chosen:\n\n"
+                      "| threshold | edit EM (Δ) / tokens per pass |\n|---|---|\n| 0.9 | 7.7 (-0.4) / 2.1 |", card)
+
     def test_infilling_and_edits_may_decode_at_different_thresholds(self):
         def r(em, tpp):
             return {"n": 10, "exact_match": em, "tokens_per_pass": tpp, "loss": 0.0, "tokens": 10, "passes": 5}
