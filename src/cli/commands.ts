@@ -95,13 +95,19 @@ export async function fill(argv: string[], out: Out = stdout): Promise<void> {
     throw new UsageError(`${file} has no hole to fill: mark one with a line holding only <FILL>, # FILL or // FILL, or with /*FILL*/ or <FILL> inside a line`);
   }
   await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
-    const r = await engine.fill({ text, holes: holes.map((h) => ({ offset: h.offset, length: h.length })), maxTokens: maxTokens(v, 128), decoding: decoding(v) }, token);
+    const r = await engine.fill(
+      { text, holes: holes.map((h) => ({ offset: h.offset, length: h.length })), maxTokens: maxTokens(v, 128), decoding: decoding(v), minLineConfidence: 'package' },
+      token,
+    );
     if (v.write) fs.writeFileSync(file!, crlf ? r.text.replace(/\r?\n/g, '\r\n') : r.text);
     if (v.json) {
       const total = (k: 'tokens' | 'forwardPasses' | 'ms') => r.fills.reduce((s, f) => s + f[k], 0);
-      out(JSON.stringify({ text: r.text, tokens: total('tokens'), forwardPasses: total('forwardPasses'), ms: Math.round(total('ms') * 10) / 10, device: r.fills[0]?.device, fills: r.fills.map(summary) }) + '\n');
+      out(JSON.stringify({ text: r.text, tokens: total('tokens'), forwardPasses: total('forwardPasses'), ms: Math.round(total('ms') * 10) / 10, device: r.fills[0]?.device, unsureLines: r.unsureLines, fills: r.fills.map(summary) }) + '\n');
     } else if (!v.write) {
       out(r.text);
+    }
+    if (!v.json && r.unsureLines?.length) {
+      process.stderr.write(`note: the model is unsure of line(s) ${r.unsureLines.map((i) => i + 1).join(', ')} of the filled file (the editor marks them): check them\n`);
     }
   });
 }

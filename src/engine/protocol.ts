@@ -80,6 +80,11 @@ export interface FillParams {
   holes: Hole[];
   maxTokens: number;
   decoding?: DecodingOptions;
+  /**
+   * As for edits: the lines below this floor in [0, 1] ('package': the package's decoding.minLineConfidence)
+   * are listed in the result's unsureLines (each fill's and the filled text's); nothing is cut. Absent: none.
+   */
+  minLineConfidence?: number | 'package';
 }
 
 export interface EditParams {
@@ -109,11 +114,11 @@ export type StopReason = 'eos' | 'stop' | 'budget' | 'cancelled' | 'context' | '
 export interface GenerateResult {
   text: string;
   /**
-   * Completions and edits. Per line of `text`: the lowest probability the model gave any token on that
+   * Completions, edits and fills. Per line of `text`: the lowest probability the model gave any token on that
    * line when it committed it (./tasks.ts lineConfidence).
    */
   lineConfidence?: number[];
-  /** Edits only: the lines of `text` (0-based) holding code below the request's minLineConfidence. */
+  /** Edits and fills: the lines of `text` (0-based) holding code below the request's minLineConfidence. */
   unsureLines?: number[];
   /**
    * Completions only: how many leading lines of `text` have a lineConfidence at or above the request's
@@ -135,6 +140,10 @@ export interface FillResult {
   fills: GenerateResult[];
   /** `text` with every hole replaced. */
   text: string;
+  /** With a minLineConfidence: the lines of `text` (0-based) holding filled code below it. */
+  unsureLines?: number[];
+  /** The lowest probability of a token on each of unsureLines, in the same order. */
+  unsureLineConfidence?: number[];
 }
 
 export interface StatsResult {

@@ -19,6 +19,13 @@ export interface TaskHooks {
 }
 
 export async function complete(lm: LoadedModel, params: CompleteParams, hooks: TaskHooks = {}): Promise<GenerateResult> {
+  const floor = lineFloor(lm, params.minLineConfidence);
+  // Completions show only their confident leading lines, so decoding stops where the first unsure one starts.
+  return infill(lm, params, { floor, report: 'confidentLines' }, hooks);
+}
+
+/** Fill-in-the-middle at one spot: a completion, or one hole of a fill. */
+async function infill(lm: LoadedModel, params: CompleteParams, lines: LineReport, hooks: TaskHooks): Promise<GenerateResult> {
   checkString(params.prefix, 'prefix');
   checkString(params.suffix, 'suffix');
   const opt = decodeOptions(lm, 'infill', params.maxTokens, params.decoding);
@@ -31,8 +38,8 @@ export async function complete(lm: LoadedModel, params: CompleteParams, hooks: T
     const s = undecodable(lm.tokenizer.decode(tokens));
     return params.singleLine ? s.split(/\r?\n/, 1)[0] : s;
   };
-  const floor = lineFloor(lm, params.minLineConfidence);
-  return run(lm, ids, { ...opt, stopBelow: floor }, stop, text, hooks, { floor, report: 'confidentLines' });
+  const stopBelow = lines.report === 'confidentLines' ? lines.floor : 0;
+  return run(lm, ids, { ...opt, stopBelow }, stop, text, hooks, lines);
 }
 
 /** The request's floor for confidentLines: a number, 'package' (the package's, absent there: 0) or absent (0). */
@@ -70,10 +77,14 @@ export function confidentLines(lineConfidence: readonly number[], floor: number)
   return k < 0 ? lineConfidence.length : k;
 }
 
-/** Holes are filled left to right; each fill is context for the next; later markers are left out. */
+/**
+ * Holes are filled left to right; each fill is context for the next; later markers are left out. Like an
+ * edit, a fill is reviewed before it is accepted: its unsure lines are marked, never cut.
+ */
 export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks = {}): Promise<FillResult> {
   checkString(params.text, 'text');
   if (!Array.isArray(params.holes)) throw badRequest('holes must be an array of {offset, length}');
+  const floor = lineFloor(lm, params.minLineConfidence);
   const order = params.holes.map((h, i) => ({ ...h, i })).sort((a, b) => a.offset - b.offset);
   let end = 0;
   for (const h of order) {
@@ -85,13 +96,19 @@ export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks
   // The text after each hole up to the next one: a hole's suffix is its own gap and every later one.
   const gaps = order.map((h, k) => params.text.slice(h.offset + h.length, order[k + 1]?.offset ?? params.text.length));
   const fills: GenerateResult[] = new Array(order.length);
+  const unsure: number[] = [];
+  const unsureConfidence: number[] = [];
   let done = params.text.slice(0, order[0]?.offset ?? params.text.length); // up to the current hole, earlier ones filled
   for (const [k, h] of order.entries()) {
-    const r = await complete(lm, { prefix: done, suffix: gaps.slice(k).join(''), maxTokens: params.maxTokens, decoding: params.decoding }, hooks);
+    const hole = { prefix: done, suffix: gaps.slice(k).join(''), maxTokens: params.maxTokens, decoding: params.decoding };
+    const r = await infill(lm, hole, { floor, report: 'unsureLines' }, hooks);
     fills[h.i] = r;
+    const line = done.split('\n').length - 1; // the document line the fill starts on
+    unsure.push(...(r.unsureLines ?? []).map((i) => line + i));
+    unsureConfidence.push(...(r.unsureLines ?? []).map((i) => r.lineConfidence![i]));
     done += r.text + gaps[k];
   }
-  return { fills, text: done };
+  return { fills, text: done, ...(floor > 0 ? { unsureLines: unsure, unsureLineConfidence: unsureConfidence } : {}) };
 }
 
 export async function edit(lm: LoadedModel, params: EditParams, hooks: TaskHooks = {}): Promise<GenerateResult> {

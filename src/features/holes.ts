@@ -44,15 +44,17 @@ export class HoleFeature implements vscode.Disposable {
         { location: vscode.ProgressLocation.Window, title: `DiffCoder: filling ${holes.length} hole(s)` },
         () =>
           this.host.engine.fill(
-            { text, holes: holes.map((h) => ({ offset: h.offset, length: h.length })), maxTokens: 256, decoding: decodingOptions() },
+            { text, holes: holes.map((h) => ({ offset: h.offset, length: h.length })), maxTokens: 256, decoding: decodingOptions(), minLineConfidence: 'package' },
             cts.token,
           ),
       );
       const tokens = result.fills.reduce((a, f) => a + f.tokens, 0);
-      log().info(`fill done: ${holes.length} hole(s), ${tokens} tok, ${Date.now() - t0} ms`);
+      const unsure = result.unsureLines ?? [];
+      log().info(`fill done: ${holes.length} hole(s), ${tokens} tok, ${Date.now() - t0} ms` + (unsure.length ? `, unsure lines ${unsure.map((i) => i + 1).join(', ')}` : ''));
       if (result.fills[0]) this.status.recordResult(result.fills[result.fills.length - 1], 'fill');
       if (session.isEnded) return;
-      await session.update(result.text, false);
+      // The session's region is the whole document, so a line of the filled text is a line of the proposal.
+      await session.update(result.text, false, new Map(unsure.map((line, k) => [line, result.unsureLineConfidence?.[k] ?? 0])));
     } catch (e) {
       if (!session.isEnded) await session.fail(errorMessage(e));
       void vscode.window.setStatusBarMessage(`DiffCoder: fill failed (${errorMessage(e)}); see the log`, 6000);

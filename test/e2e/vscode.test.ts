@@ -2,7 +2,7 @@
  * End-to-end in a real VS Code (code-server + headless Chromium), with DiffCoder installed from its
  * packaged VSIX and the real bundled model (or, until it exists, the tiny random fixture package):
  * ghost text in Python and TypeScript accepted with Tab and saved; Alt+] cycling to sampled alternatives;
- * suggestions withheld when the model is unsure (the setting read as it changes); unsure lines of an edit marked;
+ * suggestions withheld when the model is unsure (the setting read as it changes); unsure lines of an edit and a fill marked;
  * an instructed edit shown as a diff,
  * accepted (file changes) and rejected (file byte-identical); a save while a proposal is shown writes only
  * the user's text (with auto save after a delay the proposal opens side by side); a code action on a
@@ -353,6 +353,14 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     await runCommand(vs.page, 'DiffCoder: Fill All Holes in File');
     const accept = await codeLens('Accept All');
     await shot(vs.page, '11-fill-holes-diff');
+    // Filled lines the model was unsure of are marked, as in an edit's proposal.
+    const logText = () => fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8');
+    const done = await waitFor(() => logText().match(/fill done: .*/g)?.pop(), 10_000, 'the fill in the log');
+    const unsure = /unsure lines ([\d, ]+)/.exec(done)?.[1];
+    log(`fill: ${unsure ? `unsure lines ${unsure}` : 'no unsure lines'}`);
+    if (unsure) {
+      await waitFor(async () => (await vs.page.locator('.view-line span[class*="ced-"]').count()) > 0, 10_000, 'an unsure mark on a filled line');
+    }
     await accept.click();
     await vs.page.waitForTimeout(800);
     await save();

@@ -104,6 +104,21 @@ test('fill replaces every marker', () => {
   assert.equal(fs.readFileSync(copy, 'utf8'), r.text);
 });
 
+test('fill names the filled lines the model is unsure of (the package\'s floor), and changes none of them', () => {
+  const dir = copyPackage(m.dir, 'fill-floor');
+  editManifest(dir, (mf) => (mf.decoding.minLineConfidence = 0.5)); // a random tiny model is unsure everywhere
+  const args = ['fill', src, '--model', dir, '--max-tokens', '6'];
+  const plain = cli(args);
+  assert.equal(plain.code, 0, plain.err);
+  const r = json(cli([...args, '--json']));
+  assert.equal(plain.out, r.text, 'the same fill, whole');
+  assert.ok(r.unsureLines.length > 0, JSON.stringify(r));
+  const filled = r.text.split('\n');
+  assert.ok(r.unsureLines.every((i: number) => filled[i].trim() && !fs.readFileSync(src, 'utf8').split('\n').includes(filled[i])), 'only filled lines');
+  assert.match(plain.err, new RegExp(`note: the model is unsure of line\\(s\\) ${r.unsureLines.map((i: number) => i + 1).join(', ')} of the filled file`));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('edit --lines --instruction prints the new code', () => {
   const r = json(cli(['edit', src, '--lines', '1-2', '--instruction', 'rename add to plus', '--model', m.dir, '--max-tokens', '12', '--json']));
   assert.equal(r.tokens, 12);
