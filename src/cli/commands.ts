@@ -1,5 +1,7 @@
 /** `diffcoder complete | fill | edit | eval` (convert, download and check: ./models.ts). */
 import * as fs from 'fs';
+import { placeFills } from '../completion/holeFills';
+import { guessIndentUnit } from '../completion/indentUnit';
 import { findHoles } from '../completion/holes';
 import { DEFAULT_COMPLETER_SETTINGS } from '../completion/completer';
 import type { MultilineMode } from '../completion/multiline';
@@ -86,8 +88,13 @@ export async function complete(argv: string[], out: Out = stdout): Promise<void>
   });
 }
 
+/**
+ * Fills the file's holes as the editor's Fill All Holes does: each fill post-processed as a completion at
+ * its marker (src/completion/holeFills.ts), markers kept where the model had nothing. --raw: the fills as
+ * the model wrote them.
+ */
 export async function fill(argv: string[], out: Out = stdout): Promise<void> {
-  const { values: v, positionals } = parse(argv, { write: { type: 'boolean' } });
+  const { values: v, positionals } = parse(argv, { write: { type: 'boolean' }, raw: { type: 'boolean' } });
   const file = positionals[0];
   const { text, crlf } = readDocument(file, 'FILE: diffcoder fill FILE');
   const holes = findHoles(text);
@@ -96,18 +103,42 @@ export async function fill(argv: string[], out: Out = stdout): Promise<void> {
   }
   await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
     const r = await engine.fill(
-      { text, holes: holes.map((h) => ({ offset: h.offset, length: h.length })), maxTokens: maxTokens(v, 128), decoding: decoding(v), minLineConfidence: 'package' },
+      {
+        text,
+        holes: holes.map((h) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine })),
+        maxTokens: maxTokens(v, 128),
+        decoding: decoding(v),
+        minLineConfidence: 'package',
+      },
       token,
     );
-    if (v.write) fs.writeFileSync(file!, crlf ? r.text.replace(/\r?\n/g, '\r\n') : r.text);
+    const placed = placeFills(text, holes, r.fills, guessIndentUnit(text));
+    const filled = v.raw ? r.text : placed.text;
+    const unsure = v.raw ? [] : [...placed.unsure.keys()];
+    if (v.write) fs.writeFileSync(file!, crlf ? filled.replace(/\r?\n/g, '\r\n') : filled);
     if (v.json) {
       const total = (k: 'tokens' | 'forwardPasses' | 'ms') => r.fills.reduce((s, f) => s + f[k], 0);
-      out(JSON.stringify({ text: r.text, tokens: total('tokens'), forwardPasses: total('forwardPasses'), ms: Math.round(total('ms') * 10) / 10, device: r.fills[0]?.device, unsureLines: r.unsureLines, fills: r.fills.map(summary) }) + '\n');
-    } else if (!v.write) {
-      out(r.text);
+      out(
+        JSON.stringify({
+          text: filled,
+          raw: r.text,
+          tokens: total('tokens'),
+          forwardPasses: total('forwardPasses'),
+          ms: Math.round(total('ms') * 10) / 10,
+          device: r.fills[0]?.device,
+          unsureLines: unsure,
+          unfilled: placed.unfilled,
+          fills: r.fills.map(summary),
+        }) + '\n',
+      );
+      return;
     }
-    if (!v.json && r.unsureLines?.length) {
-      process.stderr.write(`note: the model is unsure of line(s) ${r.unsureLines.map((i) => i + 1).join(', ')} of the filled file (the editor marks them): check them\n`);
+    if (!v.write) out(filled);
+    if (!v.raw && placed.unfilled.length) {
+      process.stderr.write(`note: the model had no fill for hole(s) ${placed.unfilled.map((u) => `${u.hole + 1} (${u.why})`).join(', ')}: their markers stay (--raw prints what it wrote)\n`);
+    }
+    if (unsure.length) {
+      process.stderr.write(`note: the model is unsure of line(s) ${unsure.map((i) => i + 1).join(', ')} of the filled file (the editor marks them): check them\n`);
     }
   });
 }

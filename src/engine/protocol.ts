@@ -72,6 +72,8 @@ export interface Hole {
   /** Character offset of the hole marker in `text`, and its length (the marker is replaced). */
   offset: number;
   length: number;
+  /** The fill ends at a line break (a marker inside a line of code). */
+  singleLine?: boolean;
 }
 
 export interface FillParams {
@@ -82,7 +84,7 @@ export interface FillParams {
   decoding?: DecodingOptions;
   /**
    * As for edits: the lines below this floor in [0, 1] ('package': the package's decoding.minLineConfidence)
-   * are listed in the result's unsureLines (each fill's and the filled text's); nothing is cut. Absent: none.
+   * are listed in each fill's unsureLines; nothing is cut. Absent: none.
    */
   minLineConfidence?: number | 'package';
 }
@@ -138,12 +140,8 @@ export interface GenerateResult {
 export interface FillResult {
   /** One result per hole, in the order given. */
   fills: GenerateResult[];
-  /** `text` with every hole replaced. */
+  /** `text` with every hole replaced by its fill as the model wrote it. */
   text: string;
-  /** With a minLineConfidence: the lines of `text` (0-based) holding filled code below it. */
-  unsureLines?: number[];
-  /** The lowest probability of a token on each of unsureLines, in the same order. */
-  unsureLineConfidence?: number[];
 }
 
 export interface StatsResult {

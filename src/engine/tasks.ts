@@ -79,7 +79,8 @@ export function confidentLines(lineConfidence: readonly number[], floor: number)
 
 /**
  * Holes are filled left to right; each fill is context for the next; later markers are left out. Like an
- * edit, a fill is reviewed before it is accepted: its unsure lines are marked, never cut.
+ * edit, a fill is reviewed before it is accepted: its unsure lines are listed (each fill's unsureLines),
+ * never cut. The editor and the CLI post-process each fill as a completion (src/completion/holeFills.ts).
  */
 export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks = {}): Promise<FillResult> {
   checkString(params.text, 'text');
@@ -96,19 +97,14 @@ export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks
   // The text after each hole up to the next one: a hole's suffix is its own gap and every later one.
   const gaps = order.map((h, k) => params.text.slice(h.offset + h.length, order[k + 1]?.offset ?? params.text.length));
   const fills: GenerateResult[] = new Array(order.length);
-  const unsure: number[] = [];
-  const unsureConfidence: number[] = [];
   let done = params.text.slice(0, order[0]?.offset ?? params.text.length); // up to the current hole, earlier ones filled
   for (const [k, h] of order.entries()) {
-    const hole = { prefix: done, suffix: gaps.slice(k).join(''), maxTokens: params.maxTokens, decoding: params.decoding };
+    const hole = { prefix: done, suffix: gaps.slice(k).join(''), singleLine: h.singleLine === true, maxTokens: params.maxTokens, decoding: params.decoding };
     const r = await infill(lm, hole, { floor, report: 'unsureLines' }, hooks);
     fills[h.i] = r;
-    const line = done.split('\n').length - 1; // the document line the fill starts on
-    unsure.push(...(r.unsureLines ?? []).map((i) => line + i));
-    unsureConfidence.push(...(r.unsureLines ?? []).map((i) => r.lineConfidence![i]));
     done += r.text + gaps[k];
   }
-  return { fills, text: done, ...(floor > 0 ? { unsureLines: unsure, unsureLineConfidence: unsureConfidence } : {}) };
+  return { fills, text: done };
 }
 
 export async function edit(lm: LoadedModel, params: EditParams, hooks: TaskHooks = {}): Promise<GenerateResult> {

@@ -1,13 +1,16 @@
 /**
  * Hole filling: "Fill hole" on one marker (code action) and "Fill all holes" in the file, both in one
- * engine.fill request, shown as a diff proposal to accept like an edit.
+ * engine.fill request, each fill post-processed as a completion at its marker (src/completion/holeFills.ts),
+ * shown as a diff proposal to accept like an edit.
  */
 import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
+import { placeFills } from '../completion/holeFills';
 import { findHoles, type HoleMarker } from '../completion/holes';
 import type { DiffSessions } from './diffSessions';
 import type { EngineHost } from './engineHost';
 import { decodingOptions } from './config';
+import { indentationOf } from './inlineCompletion';
 import { errorMessage, log } from './log';
 import type { StatusBar } from './statusBar';
 
@@ -44,17 +47,26 @@ export class HoleFeature implements vscode.Disposable {
         { location: vscode.ProgressLocation.Window, title: `DiffCoder: filling ${holes.length} hole(s)` },
         () =>
           this.host.engine.fill(
-            { text, holes: holes.map((h) => ({ offset: h.offset, length: h.length })), maxTokens: 256, decoding: decodingOptions(), minLineConfidence: 'package' },
+            { text, holes: holes.map((h) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine })), maxTokens: 256, decoding: decodingOptions(), minLineConfidence: 'package' },
             cts.token,
           ),
       );
       const tokens = result.fills.reduce((a, f) => a + f.tokens, 0);
-      const unsure = result.unsureLines ?? [];
-      log().info(`fill done: ${holes.length} hole(s), ${tokens} tok, ${Date.now() - t0} ms` + (unsure.length ? `, unsure lines ${unsure.map((i) => i + 1).join(', ')}` : ''));
+      const placed = placeFills(text, holes, result.fills, indentationOf(document));
+      const unsure = [...placed.unsure.keys()];
+      log().info(
+        `fill done: ${holes.length} hole(s), ${tokens} tok, ${Date.now() - t0} ms` +
+          (placed.unfilled.length ? `, left unfilled ${placed.unfilled.map((u) => `${u.hole + 1} (${u.why})`).join(', ')}` : '') +
+          (unsure.length ? `, unsure lines ${unsure.map((i) => i + 1).join(', ')}` : ''),
+      );
+      if (placed.unfilled.length) {
+        const n = placed.unfilled.length;
+        void vscode.window.setStatusBarMessage(`DiffCoder: the model had no fill for ${n === holes.length ? 'the' : `${n} of the`} hole(s); their markers stay`, 6000);
+      }
       if (result.fills[0]) this.status.recordResult(result.fills[result.fills.length - 1], 'fill');
       if (session.isEnded) return;
       // The session's region is the whole document, so a line of the filled text is a line of the proposal.
-      await session.update(result.text, false, new Map(unsure.map((line, k) => [line, result.unsureLineConfidence?.[k] ?? 0])));
+      await session.update(placed.text, false, placed.unsure);
     } catch (e) {
       if (!session.isEnded) await session.fail(errorMessage(e));
       void vscode.window.setStatusBarMessage(`DiffCoder: fill failed (${errorMessage(e)}); see the log`, 6000);

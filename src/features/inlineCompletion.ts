@@ -17,7 +17,8 @@ export const ACCEPTED_COMMAND = 'diffcoder.completionAccepted';
 /** Suggestions offered when the user asks for more than one (as llama.vscode: three). */
 const ALTERNATIVES = 3;
 
-function indentationOf(document: vscode.TextDocument): { indentUnit: string; tabSize: number } {
+/** The document's indentation as its editor has it (the filters re-indent by it). */
+export function indentationOf(document: vscode.TextDocument): { indentUnit: string; tabSize: number } {
   const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
   const tabSize = typeof editor?.options.tabSize === 'number' ? editor.options.tabSize : 4;
   const insertSpaces = editor ? editor.options.insertSpaces !== false : true;

@@ -131,18 +131,18 @@ test('edits list their unsure lines and keep every line; a fenced answer\'s line
   assert.deepEqual(fenced.unsureLines, [1]);
 });
 
-test('fills, like edits, mark their unsure lines in the filled text and keep every line', async () => {
+test('fills, like edits, list their unsure lines and keep every line; a hole inside a line is filled up to the line break', async () => {
   const lines = ['total = 0', 'for x in xs:', '    total += x'];
   const text = PREFIX + '<FILL>'; // the hole's prompt is the completion's: PREFIX before it, nothing after
-  const ask = (extra: object = {}) =>
-    tasks.fill(scripted(lines, [50, GUESS, 50], 0.5), { text, holes: [{ offset: PREFIX.length, length: 6 }], maxTokens: 64, decoding: ONE_PER_PASS, ...extra });
+  const ask = (extra: object = {}, hole: object = {}) =>
+    tasks.fill(scripted(lines, [50, GUESS, 50], 0.5), { text, holes: [{ offset: PREFIX.length, length: 6, ...hole }], maxTokens: 64, decoding: ONE_PER_PASS, ...extra });
   const r = await ask({ minLineConfidence: 'package' });
   assert.equal(r.text, PREFIX + lines.join('\n'), 'nothing cut');
   assert.equal(r.fills[0].stoppedBy, 'eos');
-  assert.deepEqual(r.fills[0].unsureLines, [1, 2], 'the guessed line and the line its break starts, in the fill');
-  assert.deepEqual(r.unsureLines, [2, 3], 'the same lines of the filled text: the fill starts on its second line');
-  assert.equal(r.text.split('\n')[2], 'for x in xs:');
-  assert.deepEqual(r.unsureLineConfidence, r.fills[0].lineConfidence!.slice(1, 3));
-  assert.ok(r.unsureLineConfidence!.every((c) => c < 0.15));
-  assert.equal((await ask()).unsureLines, undefined, 'no floor asked for');
+  assert.deepEqual(r.fills[0].unsureLines, [1, 2], 'the guessed line and the line its break starts');
+  assert.ok(r.fills[0].lineConfidence!.slice(1).every((c) => c < 0.15));
+  assert.deepEqual((await ask()).fills[0].unsureLines, [], 'no floor asked for');
+  const inline = await ask({}, { singleLine: true });
+  assert.equal(inline.text, PREFIX + 'total = 0');
+  assert.equal(inline.fills[0].stoppedBy, 'stop');
 });
