@@ -1,8 +1,9 @@
 /**
  * What a hole fill puts into the file: each of the worker's fills (FillResult.fills, one per hole) goes
  * through the same post-processing filters as a completion at the marker (./filters/), so a fill stops
- * at the end of its block, does not repeat the code after it, and leaves no trailing blank lines. A hole
- * the model had nothing for keeps its marker, so the user's request is not silently erased.
+ * at the end of its block, does not repeat the code after it, and leaves no trailing blank lines; and,
+ * being a finished proposal, it may not leave a docstring or block comment open (dropUnclosedComment). A
+ * hole the model had nothing for keeps its marker, so the user's request is not silently erased.
  *
  * The worker fills holes left to right, each in the context of the raw fills before it; the filters
  * only shorten or re-indent a fill, so that context differs from the final text only in what was cut.
@@ -10,6 +11,7 @@
 import type { GenerateResult } from '../engine/protocol';
 import type { HoleMarker } from './holes';
 import { filterContextAt, postProcess } from './filters';
+import { dropUnclosedComment } from './filters/dropUnclosedComment';
 
 export interface PlacedFills {
   /** The text with every fill placed; unfilled holes keep their marker. */
@@ -41,10 +43,11 @@ export function placeFills(
     const rest = text.slice(from);
     const ctx = filterContextAt(out + rest, out.length, { multiline: h.wholeLine, ...layout });
     const raw = fills[i]?.text ?? '';
-    const { candidate, droppedBy } = postProcess(raw, ctx);
+    const chain = postProcess(raw, ctx);
+    const candidate = chain.candidate && dropUnclosedComment(chain.candidate, ctx);
     if (!candidate || !candidate.text.trim()) {
       out += text.slice(h.offset, from);
-      unfilled.push({ hole: i, why: droppedBy ?? 'empty' });
+      unfilled.push({ hole: i, why: chain.droppedBy ?? (chain.candidate ? 'dropUnclosedComment' : 'empty') });
       continue;
     }
     const firstLine = out.split('\n').length - 1;

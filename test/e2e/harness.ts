@@ -210,7 +210,14 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Control+Shift+P');
   await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15_000 });
   await page.keyboard.type(title, { delay: 15 });
-  await page.waitForTimeout(700);
+  // Enter runs the focused row: wait until the palette has filtered down to this command (under load the
+  // recently used commands can still be on top after a fixed wait).
+  await page
+    .locator('.quick-input-list .monaco-list-row.focused', { hasText: title.split(': ').pop()! })
+    .first()
+    .waitFor({ timeout: 10_000 })
+    .catch(() => log(`runCommand: "${title}" is not the focused row after 10 s; pressing Enter anyway`));
+  await page.waitForTimeout(200);
   await page.keyboard.press('Enter');
 }
 

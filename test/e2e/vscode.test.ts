@@ -37,7 +37,7 @@ const FILES: Record<string, string> = {
   'conflict.py': 'def scale(xs, k):\n    out = []\n    for x in xs:\n        out.append(x * k)\n    return out\n',
   'side.py': 'def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 0:\n            out.append(x)\n    return out\n',
   'after_restart.py': 'def greet(name):\n    return "Hello, " + name\n\n\n',
-  'holes.py': 'def clamp(x, lo, hi):\n    # FILL\n\n\ndef square(x):\n    return <FILL>\n',
+  'holes.py': 'def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    # FILL\n\n\nprint(mul(2, 3))  # /*FILL*/\n',
   'unsure.py': 'import math\n\n\ndef area_of_circle(radius):\n    return math.pi * radius ** 2\n\n\n',
 };
 
@@ -370,7 +370,7 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     const unfilled = /left unfilled ((?:\d+ \(\w+\)(?:, )?)+)/.exec(done)?.[1] ?? '';
     log(`fill: ${unfilled ? `left unfilled ${unfilled}` : 'every hole filled'}`);
     assert.equal(after.includes('# FILL'), /\b1 \(/.test(unfilled), `first marker:\n${after}`);
-    assert.equal(after.includes('<FILL>'), /\b2 \(/.test(unfilled), `second marker:\n${after}`);
+    assert.equal(after.includes('/*FILL*/'), /\b2 \(/.test(unfilled), `second marker:\n${after}`);
     assert.ok((unfilled.match(/\(/g) ?? []).length < 2, 'the bundled model fills at least one of the two holes');
   });
 
@@ -413,12 +413,8 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     } finally {
       // Back to inline for the other tests.
       await vs.page.keyboard.press('Escape');
-      await vs.page.keyboard.press('Control+Shift+P');
+      await runCommand(vs.page, 'DiffCoder: Edit with DiffCoder');
       await vs.page.waitForSelector(input, { timeout: 10_000 });
-      await vs.page.keyboard.type('DiffCoder: Edit with DiffCoder');
-      await vs.page.waitForTimeout(600);
-      await vs.page.keyboard.press('Enter');
-      await vs.page.waitForTimeout(600);
       await flipStyle('inline');
       await vs.page.keyboard.press('Escape');
     }

@@ -26,6 +26,13 @@ test('a hole the model had nothing for keeps its marker, and says which filter l
   assert.equal(placeFills(DOC, holes, []).text, DOC, 'no fills at all: nothing changes');
 });
 
+test('a fill may not leave a docstring open: the file after it would become a string', () => {
+  const holes = findHoles(DOC);
+  const r = placeFills(DOC, holes, [fill('"""\n    Return the number of angle.\n\n    Parameters\n    ----------\n'), fill('x * x')]);
+  assert.equal(r.text, DOC.replace('<FILL>', 'x * x'), 'the first marker stays');
+  assert.deepEqual(r.unfilled, [{ hole: 0, why: 'dropUnclosedComment' }]);
+});
+
 test('a closer already right of an inline hole is not doubled', () => {
   const doc = 'print(/*FILL*/)\n';
   const r = placeFills(doc, findHoles(doc), [fill('square(3))')]);
