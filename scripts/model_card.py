@@ -548,7 +548,7 @@ def render_card(m: dict) -> str:
             verdict = ("the reported tasks hold it at the chosen thresholds too" if ev.get("meets_rule")
                        else "the reported tasks do not hold it at every chosen threshold")
             for kind, what in (("infill", "infilling"), ("edit", "edits")):
-                t = ev.get("infill_threshold", ev.get("threshold")) if kind == "infill" else ev.get("threshold")
+                t = threshold_of(ev, next(n for n, k in KIND_OF.items() if k == kind))
                 dev_at = {n: r for n, r in (dev_sweep.get(str(t)) or {}).items() if KIND_OF.get(n) == kind}
                 if dev_at and not within_rule(dev_at, ev.get("max_loss", 2.0)):
                     verdict += (f"; on the development tasks no threshold kept {what} within it, so {what} decode at "

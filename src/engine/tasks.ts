@@ -128,7 +128,7 @@ export async function edit(lm: LoadedModel, params: EditParams, hooks: TaskHooks
   return run(lm, ids, opt, undefined, text, hooks, { floor, report: 'unsureLines', skipLines: strip ? openingFenceLines : undefined });
 }
 
-/** How the result reports its lines' confidence: completions count the confident leading lines, edits list the unsure ones. */
+/** How the result reports its lines' confidence: completions count the confident leading lines, edits and fills list the unsure ones. */
 interface LineReport {
   floor: number;
   report: 'confidentLines' | 'unsureLines';
