@@ -1,7 +1,8 @@
 /**
  * Hunks of a proposed rewrite, for the inline diff: which original lines go, which new lines come.
- * Computed with the `diff` library over lines. While the answer is still streaming, the original lines
- * after the last matched line are "not reached yet" rather than removed (partial mode).
+ * Computed with the `diff` library over lines. While the answer is still streaming, or when it was cut
+ * before the model ended it, the original lines after the last matched line are "not reached" rather
+ * than removed (partial mode).
  */
 import { diffArrays } from 'diff';
 
@@ -18,6 +19,28 @@ export type HunkState = 'pending' | 'accepted' | 'rejected';
 
 export function splitLinesOf(text: string): string[] {
   return text.length === 0 ? [] : text.replace(/\r\n?/g, '\n').split('\n');
+}
+
+/**
+ * How far an answer got: still streaming; complete (the model ended it); or cut before the model ended
+ * it (the token budget, the context, a loop), so the original lines it never reached are no part of it.
+ */
+export type AnswerState = 'streaming' | 'complete' | 'cut';
+
+/** The proposed lines of an answer, and whether its hunks are partial (its unreached tail kept). */
+export function proposalOf(text: string, original: readonly string[], state: AnswerState): { lines: string[]; partial: boolean } {
+  let lines = splitLinesOf(text);
+  if (state !== 'complete') {
+    // The last line may still grow, or was cut in the middle: it is no proposal yet. Nor are the lines
+    // before it without a word character (blank, a lone brace): the diff would match them to a later
+    // such line of the original and show every line between as removed, lines the answer never reached.
+    lines = lines.slice(0, -1);
+    while (lines.length > 0 && !/\w/.test(lines[lines.length - 1])) lines = lines.slice(0, -1);
+    return { lines, partial: true };
+  }
+  // A trailing line break of the answer is no blank line to add (unless the original ends with one).
+  while (lines.length > 0 && lines[lines.length - 1] === '' && original[original.length - 1] !== '') lines = lines.slice(0, -1);
+  return { lines, partial: false };
 }
 
 export function computeHunks(original: string[], proposed: string[], opts: { partial?: boolean } = {}): Hunk[] {

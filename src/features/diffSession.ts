@@ -23,7 +23,7 @@
  */
 import * as vscode from 'vscode';
 import { diffArrays } from 'diff';
-import { applyHunks, computeHunks, lineOps, mergedView, splitLinesOf, type Hunk, type HunkState, type MergedLine } from '../completion/hunks';
+import { applyHunks, computeHunks, lineOps, mergedView, proposalOf, type AnswerState, type Hunk, type HunkState, type MergedLine } from '../completion/hunks';
 import type { DiffStyle } from './config';
 import { log } from './log';
 
@@ -153,21 +153,22 @@ export class DiffSession {
     return out;
   }
 
-  /** The answer so far (partial while streaming) or in full, and in full the lines its model was unsure of. */
-  update(text: string, partial: boolean, unsure: ReadonlyMap<number, number> = new Map()): Promise<void> {
+  /**
+   * The answer so far (streaming), in full (complete), or in full but cut before the model ended it (its
+   * unreached original lines stay as they are); once done, with the lines its model was unsure of.
+   */
+  update(text: string, state: AnswerState, unsure: ReadonlyMap<number, number> = new Map()): Promise<void> {
     if (this.ended) return Promise.resolve();
     this.unsure = new Map(unsure);
-    let lines = splitLinesOf(text);
-    if (partial && lines.length > 0) lines = lines.slice(0, -1); // the last line may still grow
-    if (!partial) while (lines.length > 0 && lines[lines.length - 1] === '' && this.original[this.original.length - 1] !== '') lines.pop();
+    const { lines, partial } = proposalOf(text, this.original, state);
     this.proposed = lines;
-    this.streaming = partial;
+    this.streaming = state === 'streaming';
     this.hunks = computeHunks(this.original, lines, { partial });
     this.states = this.hunks.map(() => 'pending');
     return this.enqueue(async () => {
       if (this.ended) return; // withdrawn while this update waited in the queue
       await this.render();
-      if (!partial && this.hunks.length === 0) await this.end('empty');
+      if (!this.streaming && this.hunks.length === 0) await this.end('empty');
     });
   }
 

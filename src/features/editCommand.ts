@@ -11,7 +11,7 @@ import type { DiffSession } from './diffSession';
 import { decodingOptions, editSettings } from './config';
 import { errorMessage, log } from './log';
 import type { StatusBar } from './statusBar';
-import type { GenerateResult } from '../engine/protocol';
+import type { GenerateResult, StopReason } from '../engine/protocol';
 
 const RECENT_KEY = 'diffcoder.recentInstructions';
 const MAX_RECENT = 10;
@@ -134,7 +134,7 @@ export class EditFeature implements vscode.Disposable {
       while (latest !== undefined) {
         const t = latest;
         latest = undefined;
-        await session.update(t, true);
+        await session.update(t, 'streaming');
       }
       draining = undefined;
     };
@@ -158,11 +158,11 @@ export class EditFeature implements vscode.Disposable {
       );
       this.status.recordResult(result, 'edit');
       if (result.stoppedBy === 'cancelled' || session.isEnded) return;
-      await session.update(result.text, false, unsureOf(result));
+      const cut = cutShort(result.stoppedBy);
+      if (cut) log().info(`edit cut short (${result.stoppedBy}): the selection's lines after the answer's last whole line are kept as they are`);
+      await session.update(result.text, cut ? 'cut' : 'complete', unsureOf(result));
       if (session.isEnded) void vscode.window.setStatusBarMessage('DiffCoder: no changes proposed', 4000);
-      else if (result.stoppedBy === 'repetition') {
-        void vscode.window.setStatusBarMessage('DiffCoder: the model started repeating itself, so the proposal ends there; review it before accepting', 8000);
-      }
+      else if (cut) void vscode.window.setStatusBarMessage(`DiffCoder: ${cut}, so the proposal ends there and the lines after it stay as they are; review it before accepting`, 8000);
     } catch (e) {
       await draining;
       if (session.isEnded || cts.token.isCancellationRequested) return;
@@ -177,6 +177,23 @@ export class EditFeature implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+/**
+ * Why an answer ended before the model ended it (then the selection's lines it never reached are no
+ * part of it: they stay, rather than being proposed for deletion), or undefined when the model ended it.
+ */
+function cutShort(why: StopReason): string | undefined {
+  switch (why) {
+    case 'repetition':
+      return 'the model started repeating itself';
+    case 'budget':
+      return `the answer reached diffcoder.edit.maxNewTokens (${editSettings().maxNewTokens} tokens)`;
+    case 'context':
+      return "the answer reached the end of the model's context (select less code)";
+    default:
+      return undefined;
   }
 }
 

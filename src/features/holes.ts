@@ -66,7 +66,7 @@ export class HoleFeature implements vscode.Disposable {
       if (result.fills[0]) this.status.recordResult(result.fills[result.fills.length - 1], 'fill');
       if (session.isEnded) return;
       // The session's region is the whole document, so a line of the filled text is a line of the proposal.
-      await session.update(placed.text, false, placed.unsure);
+      await session.update(placed.text, 'complete', placed.unsure);
     } catch (e) {
       if (!session.isEnded) await session.fail(errorMessage(e));
       void vscode.window.setStatusBarMessage(`DiffCoder: fill failed (${errorMessage(e)}); see the log`, 6000);

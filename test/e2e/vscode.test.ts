@@ -34,6 +34,7 @@ const FILES: Record<string, string> = {
   'autosave_later.py': 'def total(xs):\n    t = 0\n    for x in xs:\n        t += x\n    return t\n',
   'broken.ts': 'const count: number = "three";\nexport default count;\n',
   'typing.py': '# typing test\n',
+  'edit_cut.py': 'def total(prices, tax):\n    result = 0\n    for price in prices:\n        result += price\n    result *= 1 + tax\n    print(result)\n    return result\n',
   'conflict.py': 'def scale(xs, k):\n    out = []\n    for x in xs:\n        out.append(x * k)\n    return out\n',
   'side.py': 'def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 0:\n            out.append(x)\n    return out\n',
   'after_restart.py': 'def greet(name):\n    return "Hello, " + name\n\n\n',
@@ -285,6 +286,47 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     await save();
     await shot(vs.page, '09-edit-rejected');
     assert.ok(fs.readFileSync(file).equals(before), 'byte-identical after Reject');
+  });
+
+  test('an edit cut short by its token budget keeps the selected lines it never reached', async () => {
+    const settings = path.join(vs.workspace, '.vscode', 'settings.json');
+    const logText = () => fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8');
+    const before = read('edit_cut.py');
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify({ 'diffcoder.edit.maxNewTokens': 16 }));
+    try {
+      await openFile(vs.page, 'edit_cut.py');
+      const done = () => [...logText().matchAll(/edit done: .*stopped by (\w+)/g)].map((m) => m[1]);
+      // VS Code picks the new settings file up a little later: until then an edit runs to its end (Escape rejects it).
+      for (let attempt = 0; ; attempt++) {
+        await vs.page.waitForTimeout(2000);
+        const seen = done().length;
+        await selectLines(1, 7);
+        await editWith('Add type annotations');
+        const why = await waitFor(() => done()[seen], 120_000, 'the edit to finish');
+        if (why === 'budget') break;
+        assert.ok(attempt < 4, `the edit still ran to its end (${why}) with diffcoder.edit.maxNewTokens 16`);
+        await vs.page.waitForTimeout(800);
+        await vs.page.keyboard.press('Escape');
+      }
+      await waitFor(() => /edit cut short \(budget\)/.test(logText()), 10_000, 'the log line of the cut');
+      await vs.page.waitForTimeout(800);
+      await shot(vs.page, '09c-edit-cut-short');
+      // 16 tokens reach two or three lines: the rest of the function is no part of the proposal.
+      const accept = vs.page.locator('.monaco-editor .codelens-decoration :is(a, span)', { hasText: 'Accept All' }).first();
+      if ((await accept.count()) > 0) {
+        // (none when the 16 tokens changed nothing)
+        await accept.click();
+        await vs.page.waitForTimeout(800);
+      }
+      await save();
+      const after = read('edit_cut.py');
+      const tail = before.split('\n').slice(3).join('\n');
+      assert.ok(after.endsWith(tail), `the lines the answer never reached are kept, once:\n${after}`);
+      assert.equal(after.split('return result').length, 2, `no line is doubled:\n${after}`);
+    } finally {
+      fs.rmSync(path.dirname(settings), { recursive: true, force: true });
+    }
   });
 
   test('Ctrl+S while a proposal is shown saves only the user\'s text; the proposal stays and Accept works', async () => {

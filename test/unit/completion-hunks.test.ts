@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyHunks, applyLineOps, computeHunks, lineOps, mergedView } from '../../src/completion/hunks';
+import { applyHunks, applyLineOps, computeHunks, lineOps, mergedView, proposalOf } from '../../src/completion/hunks';
 
 const orig = ['def f(a, b):', '    x = a', '    y = b', '    return x + y'];
 
@@ -25,6 +25,36 @@ test('hunks: partial answers do not mark the unreached tail as removed', () => {
   const h = computeHunks(orig, ['def f(a: int, b: int):', '    x = a'], { partial: true });
   assert.deepEqual(h, [{ origStart: 0, newStart: 0, removed: ['def f(a, b):'], added: ['def f(a: int, b: int):'] }]);
   assert.deepEqual(computeHunks(orig, ['def f(a, b):'], { partial: true }), []);
+});
+
+test('proposal: an answer cut short (budget, loop) keeps the selection it never reached; a complete one proposes deleting it', () => {
+  // The model annotated the first line and had begun the second when its token budget ran out.
+  const answer = 'def f(a: int, b: int):\n    x = a\n    y =';
+  const cut = proposalOf(answer, orig, 'cut');
+  assert.deepEqual(cut.lines, ['def f(a: int, b: int):', '    x = a'], 'the unfinished last line is left out');
+  const taken = applyHunks(orig, computeHunks(orig, cut.lines, { partial: cut.partial }), () => true);
+  assert.deepEqual(taken, ['def f(a: int, b: int):', '    x = a', '    y = b', '    return x + y']);
+  // The same text as the model's complete answer really does end the function there.
+  const whole = proposalOf(answer, orig, 'complete');
+  assert.deepEqual(applyHunks(orig, computeHunks(orig, whole.lines, { partial: whole.partial }), () => true), ['def f(a: int, b: int):', '    x = a', '    y =']);
+  // A loop cut ends at a line break: every line before it is whole.
+  assert.deepEqual(proposalOf('def f(a, b):\n    x = a\n', orig, 'cut').lines, ['def f(a, b):', '    x = a']);
+});
+
+test('proposal: an unfinished answer\'s trailing blank or brace line is held back, not matched to a later one of the original', () => {
+  const original = ['def f(a, b):', '    """Add."""', '    x = a', '    y = b', '', '    return x + y'];
+  // Matched to the original's blank line, the answer's blank would show x = a and y = b as removed.
+  const p = proposalOf('def f(a: int, b: int) -> int:\n    """Add."""\n\n', original, 'cut');
+  assert.deepEqual(p.lines, ['def f(a: int, b: int) -> int:', '    """Add."""']);
+  assert.deepEqual(computeHunks(original, p.lines, { partial: true }), [{ origStart: 0, newStart: 0, removed: ['def f(a, b):'], added: ['def f(a: int, b: int) -> int:'] }]);
+  assert.deepEqual(proposalOf('if x:\n    y()\n}\n\nz', ['a'], 'streaming').lines, ['if x:', '    y()'], 'held back while streaming too');
+  assert.deepEqual(proposalOf('if x:\n    y()\n}\n', ['a'], 'complete').lines, ['if x:', '    y()', '}'], 'a complete answer keeps them');
+});
+
+test('proposal: a complete answer\'s trailing line break adds no blank line, unless the original ends with one', () => {
+  assert.deepEqual(proposalOf('a\nb\n', ['a', 'c'], 'complete').lines, ['a', 'b']);
+  assert.deepEqual(proposalOf('a\nb\n', ['a', ''], 'complete').lines, ['a', 'b', '']);
+  assert.deepEqual(proposalOf('a\nb', ['a', 'c'], 'streaming'), { lines: ['a'], partial: true });
 });
 
 test('hunks: merged view shows removed then added lines of pending hunks', () => {
