@@ -168,6 +168,8 @@ export async function edit(argv: string[], out: Out = stdout): Promise<void> {
     if (!v.json && r.unsureLines?.length) {
       process.stderr.write(`note: the model is unsure of line(s) ${r.unsureLines.map((i) => i + 1).join(', ')} of the new code (the editor marks them): check them\n`);
     }
+    const early = { budget: 'the token budget (--max-tokens)', context: "the model's context (select fewer lines)", repetition: 'a loop' }[r.stoppedBy as string];
+    if (!v.json && early) process.stderr.write(`note: the answer stopped at ${early} before the model ended it: it covers only the start of lines ${from}-${to} (the editor keeps the rest as it is)\n`);
   });
 }
 

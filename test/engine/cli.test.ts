@@ -135,6 +135,9 @@ test('edit --lines --instruction prints the new code', () => {
   const r = json(cli(['edit', src, '--lines', '1-2', '--instruction', 'rename add to plus', '--model', m.dir, '--max-tokens', '12', '--json']));
   assert.equal(r.tokens, 12);
   assert.equal(r.stoppedBy, 'budget');
+  const plain = cli(['edit', src, '--lines', '1-2', '--instruction', 'rename add to plus', '--model', m.dir, '--max-tokens', '12']);
+  assert.equal(plain.code, 0, plain.err);
+  assert.match(plain.err, /note: the answer stopped at the token budget \(--max-tokens\) before the model ended it: it covers only the start of lines 1-2/);
 });
 
 test('eval writes one {"task_id","completion"} line per task; progress on stderr', () => {
