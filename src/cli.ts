@@ -14,11 +14,14 @@ const USAGE = `usage: diffcoder <command> [options]
 
 commands:
   complete FILE --at LINE:COL [--multiline auto|always|never] [--min-line-confidence P] [--raw]
+           [--other FILE]... [--other-files-tokens N]
                                                 complete the code at the cursor (1-based line and column), as
                                                 the editor shows it: nothing inside a word, one line mid-line
                                                 (--multiline, as the setting), filtered, lines the model is
                                                 less sure of than P left out (default: the package's floor;
-                                                0: every line) (--raw: as the model said it)
+                                                0: every line) (--raw: as the model said it); --other: files
+                                                worked in lately, whose code most like the cursor's goes into
+                                                the prompt (up to N tokens, default 256, 0: none)
   fill FILE [--write]                           fill hole markers: a line holding only <FILL>, # FILL or
                                                 // FILL, or /*FILL*/ or <FILL> inside a line
   edit FILE --lines A-B --instruction TEXT      rewrite lines A..B as instructed; prints the new code
@@ -26,7 +29,9 @@ commands:
                                                 {"task_id","prefix","suffix"} or {"task_id","code","instruction"}
                                                 per line -> {"task_id","completion"} per line on stdout (with
                                                 "line_confidence": how sure the model was of each line); with
-                                                --as-editor, what the editor would show (as complete does)
+                                                --as-editor, what the editor would show (as complete does;
+                                                a task's "path", "lang" and "others": [{"path","text","lang"}] are
+                                                its file and the files worked in lately; --other-files-tokens)
   convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32] [--head F] [--embeddings F] [--name N]
                                                 make a model package from a Hugging Face Llama checkpoint
                                                 (GPU: --weights int4 --head int4; see src/convert/README.md)

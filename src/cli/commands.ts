@@ -8,7 +8,7 @@ import type { MultilineMode } from '../completion/multiline';
 import type { GenerateResult } from '../engine/protocol';
 import { EditorCompletions } from './editorCompletions';
 import { withEngine } from './engine';
-import { decoding, languageOf, loadParams, maxTokens, minLineConfidence, parse, readDocument, readSource, UsageError } from './options';
+import { decoding, languageOf, loadParams, maxTokens, minLineConfidence, otherFilesTokens, parse, readDocument, readSource, UsageError } from './options';
 
 type Out = (s: string) => void;
 const stdout: Out = (s) => process.stdout.write(s);
@@ -57,8 +57,12 @@ export async function complete(argv: string[], out: Out = stdout): Promise<void>
     multiline: { type: 'string' },
     raw: { type: 'boolean' },
     'min-line-confidence': { type: 'string' },
+    other: { type: 'string', multiple: true },
+    'other-files-tokens': { type: 'string' },
   });
   const { text } = readDocument(positionals[0], 'FILE: diffcoder complete FILE --at LINE:COL');
+  // As files the user worked in lately, the first given the most recent.
+  const others = ((v.other as string[] | undefined) ?? []).map((f) => ({ path: f, text: readDocument(f, '--other FILE').text }));
   if (typeof v.at !== 'string') throw new UsageError('missing --at LINE:COL (the cursor position, 1-based)');
   const offset = offsetAt(text, v.at);
   const multiline = multilineMode(v);
@@ -69,8 +73,9 @@ export async function complete(argv: string[], out: Out = stdout): Promise<void>
       maxNewTokens: maxTokens(v, DEFAULT_COMPLETER_SETTINGS.maxNewTokens),
       decoding: decoding(v),
       minLineConfidence: minLineConfidence(v),
+      otherFilesTokens: otherFilesTokens(v) ?? DEFAULT_COMPLETER_SETTINGS.otherFilesTokens,
     });
-    const a = await editor.at(text, offset, token);
+    const a = await editor.at(text, offset, token, { path: positionals[0], languageId: languageOf(positionals[0]!), others });
     const shownText = a.shown?.text ?? '';
     if (v.json) {
       const model = a.result ? { ...summary(a.result), raw: a.result.text } : {};
@@ -179,6 +184,10 @@ interface Task {
   suffix?: string;
   code?: string;
   instruction?: string;
+  /** With --as-editor: the task's file and language, and files the user worked in lately (most recent first). */
+  path?: string;
+  lang?: string;
+  others?: { path: string; text: string; lang?: string }[];
 }
 
 /** Reads and checks every line before any model work, so a bad file fails in milliseconds. */
@@ -213,6 +222,7 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
     'as-editor': { type: 'boolean' },
     multiline: { type: 'string' },
     'min-line-confidence': { type: 'string' },
+    'other-files-tokens': { type: 'string' },
   });
   if (v.task !== 'infill' && v.task !== 'edit') throw new UsageError(`--task must be infill or edit (got ${v.task === undefined ? 'nothing' : JSON.stringify(v.task)})`);
   const kind = v.task;
@@ -221,6 +231,7 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
   if (asEditor && v['single-line']) throw new UsageError('--as-editor decides one line or several as the editor does; --multiline never asks for one line');
   if (!asEditor && v.multiline !== undefined) throw new UsageError('--multiline goes with --as-editor (without it, --single-line)');
   if (!asEditor && v['min-line-confidence'] !== undefined) throw new UsageError('--min-line-confidence goes with --as-editor (without it, every answer is scored whole)');
+  if (!asEditor && v['other-files-tokens'] !== undefined) throw new UsageError('--other-files-tokens goes with --as-editor (the editor puts the tasks\' "others" into the prompt)');
   const tasks = readTasks(positionals[0] ?? '', kind);
   // As the editor: its completion budget; otherwise room for a whole held-out middle or edit.
   const budget = maxTokens(v, asEditor ? DEFAULT_COMPLETER_SETTINGS.maxNewTokens : kind === 'infill' ? 256 : 1024);
@@ -235,14 +246,14 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
     const B = model.blockSize;
     const singleLine = v['single-line'] === true;
     const editor = asEditor
-      ? new EditorCompletions(engine, load.modelDir, { multiline: multilineMode(v), maxNewTokens: budget, decoding: dec, minLineConfidence: minLineConfidence(v) })
+      ? new EditorCompletions(engine, load.modelDir, { multiline: multilineMode(v), maxNewTokens: budget, decoding: dec, minLineConfidence: minLineConfidence(v), otherFilesTokens: otherFilesTokens(v) ?? DEFAULT_COMPLETER_SETTINGS.otherFilesTokens })
       : undefined;
     for (const [i, t] of tasks.entries()) {
       if (token.isCancellationRequested) break;
       let r: GenerateResult | undefined;
       let line: Record<string, unknown>;
       if (editor) {
-        const a = await editor.at(t.prefix! + t.suffix!, t.prefix!.length, token);
+        const a = await editor.at(t.prefix! + t.suffix!, t.prefix!.length, token, { path: t.path, languageId: t.lang, others: t.others?.map((o) => ({ path: o.path, text: o.text, languageId: o.lang })) });
         r = a.result;
         if (a.shown) shownCount++;
         const why = a.insideWord ? 'inside a word' : a.droppedBy ? `dropped by ${a.droppedBy}` : undefined;

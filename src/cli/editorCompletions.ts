@@ -14,6 +14,13 @@ import { guessIndentUnit } from '../completion/indentUnit';
 import { CodeTokenizer } from '../engine/tokenizer';
 import type { GenerateResult } from '../engine/protocol';
 
+export interface OtherFile {
+  path: string;
+  text: string;
+  /** Absent: the file's own. */
+  languageId?: string;
+}
+
 export interface EditorAnswer {
   /** What the editor shows; undefined: nothing. */
   shown?: CompletionOutput;
@@ -47,11 +54,16 @@ export class EditorCompletions {
     });
   }
 
-  /** The suggestion at `offset` in `text` (a document of its own: nothing cached from an earlier one). */
-  async at(text: string, offset: number, token?: CancellationToken): Promise<EditorAnswer> {
-    const input = { text, offset, ...guessIndentUnit(text) };
+  /**
+   * The suggestion at `offset` in `text` (a document of its own: nothing cached from an earlier one), with
+   * `others` as the files the user worked in lately (most recent first), as the editor keeps them.
+   */
+  async at(text: string, offset: number, token?: CancellationToken, file: { path?: string; languageId?: string; others?: readonly OtherFile[] } = {}): Promise<EditorAnswer> {
+    const input = { text, offset, ...guessIndentUnit(text), path: file.path, languageId: file.languageId };
     if (!this.completer.cursor(input)) return { insideWord: true };
     this.completer.cache.clear();
+    this.completer.otherFiles.clear();
+    for (const o of [...(file.others ?? [])].reverse()) this.completer.otherFiles.remember(o.path, o.text, o.languageId ?? file.languageId ?? '');
     this.last = {};
     const shown = await this.completer.provide(input, token);
     return { shown, ...this.last };

@@ -93,6 +93,11 @@ export function minLineConfidence(v: Values): number | undefined {
   return number(v, 'min-line-confidence', (n) => n >= 0 && n <= 1, 'a number in [0, 1] (0: show every line)');
 }
 
+/** --other-files-tokens: the editor's diffcoder.completion.otherFilesTokens (0: only the file itself). */
+export function otherFilesTokens(v: Values): number | undefined {
+  return number(v, 'other-files-tokens', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0 (0: no other files)');
+}
+
 export function maxTokens(v: Values, fallback: number): number {
   return number(v, 'max-tokens', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1') ?? fallback;
 }

@@ -16,6 +16,7 @@ import { filterContextAt, postProcess } from './filters';
 import { isMultiline, type MultilineMode } from './multiline';
 import { LatestOnlyScheduler } from './scheduler';
 import { cacheKey } from './cache';
+import { OtherFiles, otherFilesContext } from './otherFiles';
 
 export interface CompleterSettings {
   multiline: MultilineMode;
@@ -25,6 +26,8 @@ export interface CompleterSettings {
   decoding?: DecodingOptions;
   /** Lines below this confidence are not shown (./confidentLines.ts); absent: the model package's floor. */
   minLineConfidence?: number;
+  /** Most prompt tokens for windows of other files (./otherFiles.ts), taken from prefixTokens; 0: none. */
+  otherFilesTokens: number;
   debounceMinMs: number;
   debounceMaxMs: number;
 }
@@ -35,6 +38,7 @@ export const DEFAULT_COMPLETER_SETTINGS: Readonly<CompleterSettings> = {
   prefixTokens: 768,
   suffixTokens: 256,
   maxNewTokens: 96,
+  otherFilesTokens: 256,
   debounceMinMs: 60,
   debounceMaxMs: 600,
 };
@@ -45,6 +49,9 @@ export interface CompletionInput {
   offset: number;
   indentUnit: string;
   tabSize: number;
+  /** The document's path (workspace-relative) and language: other files' windows are shown in its comments. */
+  path?: string;
+  languageId?: string;
 }
 
 export interface CompletionOutput {
@@ -90,6 +97,8 @@ export class Completer {
   readonly cache = new CompletionCache(256);
   readonly scheduler = new LatestOnlyScheduler<GenerateResult>();
   readonly debounce: AdaptiveDebounce;
+  /** The files the editor says the user worked in lately: context for every request. */
+  readonly otherFiles = new OtherFiles();
 
   constructor(
     private readonly engine: Pick<Engine, 'complete'>,
@@ -188,8 +197,11 @@ export class Completer {
     const prefix = input.text.slice(0, input.offset);
     const suffix = input.text.slice(input.offset);
     const t0 = Date.now();
-    const windows = buildWindows(input.text, input.offset, { prefixTokens: s.prefixTokens, suffixTokens: s.suffixTokens }, this.counter());
+    const counter = this.counter();
+    const other = otherFilesContext(this.otherFiles, { prefix, path: input.path, languageId: input.languageId }, Math.min(s.otherFilesTokens, s.prefixTokens / 2), counter);
+    const windows = buildWindows(input.text, input.offset, { prefixTokens: s.prefixTokens - other.tokens, suffixTokens: s.suffixTokens }, counter);
     const windowMs = Date.now() - t0;
+    const others = other.snippets.length ? ` (other files ${other.tokens} tok: ${other.snippets.map((o) => `${o.path}:${o.line + 1}`).join(', ')})` : '';
     const id = `c${nextId++}`;
     const key = cacheKey(prefix, suffix) + (multiline ? '\u0001m' : '\u0001s') + (seed === undefined ? '' : `\u0001seed${seed}`);
     const decoding = seed === undefined ? s.decoding : { ...s.decoding, temperature: ALTERNATIVE_TEMPERATURE, seed };
@@ -198,13 +210,13 @@ export class Completer {
       result = await this.scheduler.run(
         key,
         (t) => {
-          this.events.log?.(`${kind} ${id} start: prefix ${windows.prefixTokens} tok, suffix ${windows.suffixTokens} tok, ${multiline ? 'multi' : 'single'}-line, windows ${windowMs} ms, in flight ${this.scheduler.inFlight}`);
+          this.events.log?.(`${kind} ${id} start: prefix ${windows.prefixTokens} tok${others}, suffix ${windows.suffixTokens} tok, ${multiline ? 'multi' : 'single'}-line, windows ${windowMs} ms, in flight ${this.scheduler.inFlight}`);
           const sent = Date.now();
           return this.engine
             .complete(
             {
               requestId: id,
-              prefix: windows.prefix,
+              prefix: other.text + windows.prefix,
               suffix: windows.suffix,
               maxTokens: s.maxNewTokens,
               singleLine: !multiline,

@@ -44,6 +44,7 @@ export function completerSettings(): CompleterSettings {
     maxNewTokens: c.get<number>('completion.maxNewTokens', D.maxNewTokens),
     decoding: decodingOptions(),
     minLineConfidence: probability(c.get<number | null>('completion.minLineConfidence', null)),
+    otherFilesTokens: Math.max(0, c.get<number>('completion.otherFilesTokens', D.otherFilesTokens)),
     debounceMinMs: min,
     debounceMaxMs: Math.max(min, c.get<number>('completion.debounceMaxMs', D.debounceMaxMs)),
   };

@@ -11,6 +11,7 @@ import { Completer, type CompletionInput, type CompletionOutput } from '../compl
 import { completerSettings, isEnabledFor } from './config';
 import type { EngineHost } from './engineHost';
 import { errorMessage, log } from './log';
+import { promptPathOf, watchOtherFiles } from './otherFiles';
 import type { StatusBar } from './statusBar';
 
 export const ACCEPTED_COMMAND = 'diffcoder.completionAccepted';
@@ -39,6 +40,7 @@ export class InlineCompletionFeature implements vscode.InlineCompletionItemProvi
       },
     });
     this.disposables.push(
+      watchOtherFiles(this.completer.otherFiles),
       vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, this),
       vscode.commands.registerCommand(ACCEPTED_COMMAND, (input: CompletionInput, output: CompletionOutput) => {
         log().info(`completion accepted (${output.text.length} chars, ${output.source}); prefetching what follows`);
@@ -64,7 +66,7 @@ export class InlineCompletionFeature implements vscode.InlineCompletionItemProvi
     const start = new vscode.Position(0, 0);
     const prefix = document.getText(new vscode.Range(start, position)).replace(/\r\n/g, '\n');
     const suffix = document.getText(new vscode.Range(position, document.lineAt(document.lineCount - 1).range.end)).replace(/\r\n/g, '\n');
-    const input: CompletionInput = { text: prefix + suffix, offset: prefix.length, ...indentationOf(document) };
+    const input: CompletionInput = { text: prefix + suffix, offset: prefix.length, ...indentationOf(document), path: promptPathOf(document), languageId: document.languageId };
     const hitsBefore = this.completer.cache.hits;
     let outputs: CompletionOutput[];
     try {

@@ -39,6 +39,8 @@ const FILES: Record<string, string> = {
   'side.py': 'def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 0:\n            out.append(x)\n    return out\n',
   'after_restart.py': 'def greet(name):\n    return "Hello, " + name\n\n\n',
   'holes.py': 'def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    # FILL\n\n\nprint(mul(2, 3))  # /*FILL*/\n',
+  'shipping.py': 'ZONE_RATES = {"domestic": 4.5, "world": 25.0}\n\n\ndef compute_shipping_cost(weight_kg, zone):\n    rate = ZONE_RATES[zone]\n    return round(rate * weight_kg, 2)\n',
+  'order.py': 'from shipping import ZONE_RATES, compute_shipping_cost\n\n\ndef order_total(prices, weight_kg, zone):\n    subtotal = sum(prices)\n',
   'unsure.py': 'import math\n\n\ndef area_of_circle(radius):\n    return math.pi * radius ** 2\n\n\n',
 };
 
@@ -217,6 +219,19 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     const saved = read('ghost.ts');
     const probe = ghost.replace(/\s+/g, '').slice(0, 12);
     assert.ok(saved.replace(/\s+/g, '').includes(probe), `saved file contains the suggestion ${JSON.stringify(probe)}:\n${saved}`);
+  });
+
+  test('a file worked in just before is context: its code most like the cursor\'s goes into the prompt', async () => {
+    const logText = () => fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8');
+    const withOther = () => (logText().match(/complete c\d+ start: prefix \d+ tok \(other files \d+ tok: shipping\.py:1\)/g) ?? []).length;
+    const before = withOther();
+    await openFile(vs.page, 'shipping.py');
+    await openFile(vs.page, 'order.py');
+    await vs.page.keyboard.press('Control+End');
+    const ghost = await typeUntilGhost('    shipping = ', 'co', '04d-other-file-context');
+    log(`order.py ghost text with shipping.py as context: ${JSON.stringify(ghost)}`);
+    await waitFor(() => withOther() > before, 10_000, 'a request whose prompt holds shipping.py (the log line)');
+    await vs.page.keyboard.press('Escape');
   });
 
   test('diffcoder.completion.minLineConfidence reaches the worker as it changes: at 1 no first line is sure enough; back at the default, suggestions return', async () => {

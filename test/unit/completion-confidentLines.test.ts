@@ -15,7 +15,7 @@ test('confidentText keeps the leading confident lines', () => {
   assert.equal(confidentText({ text: 'a\n', confidentLines: 1 }), 'a', 'an unsure empty last line goes with its line break');
 });
 
-const settings = (extra = {}) => () => ({ multiline: 'always' as const, prefixTokens: 200, suffixTokens: 50, maxNewTokens: 32, debounceMinMs: 0, debounceMaxMs: 0, ...extra });
+const settings = (extra = {}) => () => ({ multiline: 'always' as const, prefixTokens: 200, suffixTokens: 50, maxNewTokens: 32, otherFilesTokens: 0, debounceMinMs: 0, debounceMaxMs: 0, ...extra });
 const counter = () => ({ count: (t: string) => t.length });
 const input = (text: string) => ({ text, offset: text.length, indentUnit: '    ', tabSize: 4 });
 const SURE_THEN_GUESS = { text: 'total = 0\n    for x in xs:\n        total += x', lineConfidence: [0.9, 0.6, 0.05], confidentLines: 2 };
