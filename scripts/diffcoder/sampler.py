@@ -9,7 +9,8 @@ Per request:
   for each block: run it against the KV cache WITHOUT appending, commit the most confident masked
   positions (fixed schedule: a precomputed count per step; threshold: the top-1 plus every masked
   position whose confidence >= threshold, plus, with prompt lookup, the positions whose choice continues
-  a stretch of the prompt: see lookup_draft), repeat until no mask is left;
+  a stretch of the prompt: see lookup_draft; and with a chosen EOS, the masked positions after it as EOS
+  and the run of EOS choices just before it: see with_eos_run), repeat until no mask is left;
   then append the finished block to the cache. That commit pass is fused with the next block's first
   denoising pass: one call over [finished block ; next masked block], block-causal, keeping only the
   finished block's K/V.
@@ -99,6 +100,26 @@ def draft_agreement(block: list[int], first: int, draft: list[int], choice: dict
     return out
 
 
+def with_eos_run(masked: list[int], x0, chosen: set[int], eos: int) -> list[int]:
+    """Threshold mode: a chosen EOS ends the answer, one decision with the masked positions around it:
+    those after it become EOS (x0 is set), and the run of EOS choices just before it joins (the reasons:
+    withEosRun in src/engine/sampler.ts)."""
+    eos_at = [i for i in chosen if int(x0[i]) == eos]
+    if not eos_at:
+        return sorted(chosen)
+    j = min(eos_at)
+    out = set(chosen)
+    for i in masked:
+        if i > j:
+            x0[i] = eos
+            out.add(i)
+    i = j - 1
+    while i in masked and int(x0[i]) == eos and i not in out:
+        out.add(i)
+        i -= 1
+    return sorted(out)
+
+
 def transfer_schedule(masked: int, steps: int) -> list[int]:
     """How many positions to commit at each step: spread evenly, remainder first (as LLaDA)."""
     steps = max(1, min(steps, masked))
@@ -179,7 +200,7 @@ class ReferenceSampler:
                         context = x[max(0, start - LOOKUP_MAX_MATCH):start] + block[:first]
                         draft = lookup_draft(prompt, context, B - first)
                         chosen |= set(draft_agreement(block, first, draft, {i: int(x0[i]) for i in masked}))
-                    chosen = sorted(chosen)
+                    chosen = with_eos_run(masked, x0, chosen, self.eos_id)
                 for i in chosen:
                     block[i] = int(x0[i])
                 masked = [i for i in masked if i not in chosen]

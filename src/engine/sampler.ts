@@ -7,7 +7,8 @@
  *   for each block: run it against the KV cache WITHOUT appending, commit the most confident masked
  *   positions (fixed: a precomputed count per step; threshold: the top-1 plus every masked position
  *   whose confidence >= threshold, plus, with prompt lookup, the positions whose choice continues a
- *   stretch of the prompt, ./promptLookup.ts), repeat until no mask is left;
+ *   stretch of the prompt, ./promptLookup.ts; and with a chosen EOS, the masked positions after it as
+ *   EOS and the run of EOS choices just before it, withEosRun), repeat until no mask is left;
  *   then append the finished block to the cache, fused with the next block's first denoising pass.
  *
  * Added here, outside the reference: each committed token's probability (DecodeResult.confidences; the
@@ -319,6 +320,7 @@ export async function generate(
             const agree = draftAgreement(block, first, draft, new Map(picks.map((p) => [p.i, p.token])));
             chosen.push(...agree.filter((i) => !chosen.includes(i)));
           }
+          chosen = withEosRun(picks, chosen, special.eos);
         }
         for (const p of picks) {
           if (!chosen.includes(p.i)) continue;
@@ -387,6 +389,32 @@ export async function prefill(
     at = end;
   }
   return past;
+}
+
+/**
+ * Threshold mode: a chosen EOS is where the answer ends, one decision with the masked positions around
+ * it. Those after it become EOS (training puts EOS only at an answer's tail, so nothing else can follow
+ * one), and the run of masked positions just before it whose choice is EOS too is chosen with it. One by
+ * one, each would take a pass of its own: on the bundled model's development tasks single-line infilling
+ * went from 0.84 to 0.94 tokens per pass with the same answers but one (README). `picks` are the masked
+ * positions in order; a pick after the EOS is set to EOS.
+ */
+export function withEosRun(picks: { i: number; token: number }[], chosen: number[], eos: number): number[] {
+  const eosAt = picks.filter((p) => p.token === eos && chosen.includes(p.i)).map((p) => p.i);
+  if (!eosAt.length) return chosen;
+  const j = Math.min(...eosAt);
+  const out = [...chosen];
+  for (const p of picks) {
+    if (p.i <= j) continue;
+    p.token = eos;
+    if (!out.includes(p.i)) out.push(p.i);
+  }
+  for (let i = j - 1; ; i--) {
+    const p = picks.find((q) => q.i === i);
+    if (!p || p.token !== eos || out.includes(i)) break;
+    out.push(i);
+  }
+  return out;
 }
 
 /** First generated EOS/stop token in the block, if every position before it is committed. */

@@ -128,6 +128,24 @@ test('a block stops early once everything before a committed EOS is committed', 
   assert.equal(r.forwardPasses, 1 + 2);
 });
 
+test('a chosen EOS ends the answer at once: the EOS choices just before it join it, the masked positions after it become EOS', async () => {
+  // The answer is [12]: the model is sure only of the trailing EOS; one by one, each EOS would take a pass.
+  const m = new FakeModel(V, (_v, pos) => [oneHot(V, 12, 3), oneHot(V, EOS, 1), oneHot(V, EOS, 2), oneHot(V, EOS, 20)][pos % 4]);
+  const r = await generate(m, prompt(4), opts(), special);
+  assert.deepEqual(r.tokens, [12]);
+  assert.equal(r.forwardPasses, 1 + 2, 'EOS at 1, 2 and 3 in the first pass, 12 in the second');
+  assert.deepEqual(m.calls[2].ids, [MASK, EOS, EOS, EOS]);
+  // Fixed mode is the one-token-per-pass baseline: it keeps its schedule.
+  const fixed = await generate(m, prompt(4), opts({ mode: 'fixed' }), special);
+  assert.deepEqual(fixed.tokens, [12]);
+  assert.equal(fixed.forwardPasses, 1 + 4);
+  // What follows a chosen EOS is EOS, whatever the model would put there.
+  const after = new FakeModel(V, (_v, pos) => [oneHot(V, 12, 1), oneHot(V, EOS, 20), oneHot(V, 14, 2), oneHot(V, 15, 1)][pos % 4]);
+  const a = await generate(after, prompt(4), opts(), special);
+  assert.deepEqual(a.tokens, [12]);
+  assert.deepEqual(after.calls[2].ids, [MASK, EOS, EOS, EOS]);
+});
+
 test('cancellation is checked between forward passes', async () => {
   const src = new CancellationTokenSource();
   const m = scripted(4, []);
