@@ -154,6 +154,32 @@ def unsure_edit_lines(package: str, eval_dir: str, limit: int, block: int, thres
     return out
 
 
+CROSSFILE_SET = "crossfile"  # scripts/data/crossfile_tasks.py: completions at a name, with the files worked in lately
+
+
+def other_files_effect(package: str, eval_dir: str, block: int, threshold: float) -> dict | None:
+    """What the files worked in lately add to a completion (the editor's context from other files,
+    src/completion/otherFiles.ts), on EVAL/crossfile.jsonl: one line from the cursor at a name, as the editor
+    shows it, with the tasks' neighbouring files and with --other-files-tokens 0. Per kind: exact match, edit
+    similarity and how often the suggestion starts with the name. None without the tasks."""
+    path = os.path.join(eval_dir, f"{CROSSFILE_SET}.jsonl")
+    if not os.path.exists(path):
+        return None
+    tasks = read_jsonl(path)
+    by_id = {t["task_id"]: t for t in tasks}
+    out = {}
+    for label, extra in (("with", []), ("without", ["--other-files-tokens", "0"])):
+        completions, _ = run_eval(package, path, "infill", False, "threshold", block,
+                                  ["--threshold", str(threshold), "--prompt-lookup", "on", "--as-editor", "--multiline", "never", *extra])
+        kinds = summarize(score(tasks, completions))["kind"]
+        for kind, r in kinds.items():
+            names = sum(1 for c in completions if by_id[c["task_id"]]["kind"] == kind and c["completion"].startswith(by_id[c["task_id"]]["name"]))
+            out.setdefault(kind, {"n": r["n"]})[label] = {"exact_match": round(100 * r["exact_match"], 1),
+                                                         "edit_similarity": r["edit_similarity"], "names": names}
+    print("other files:", json.dumps(out), flush=True)
+    return out
+
+
 MIN_RIGHT_LINES_KEPT = 0.9  # share of the right lines (infilling sets together) a line floor must keep
 
 
@@ -230,6 +256,9 @@ def editor_view(package: str, eval_dir: str, limit: int, block: int, threshold: 
     view["as_the_editor_shows"] = as_the_editor_shows(package, eval_dir, limit, block, threshold, tmp, floor)
     if floor > 0 and os.path.exists(os.path.join(eval_dir, "edit.jsonl")):
         view["edit_line_marks"] = unsure_edit_lines(package, eval_dir, limit, block, edit_threshold, floor, tmp)
+    other = other_files_effect(package, eval_dir, block, threshold)
+    if other:
+        view["other_files"] = other
     return view
 
 
@@ -270,7 +299,7 @@ def main(argv=None):
         with tempfile.TemporaryDirectory() as tmp:
             view = editor_view(a.package, a.eval, a.limit, manifest["blockSize"], threshold_of(ev, EMPTY_SET), floors, tmp,
                                ev["threshold"])
-        for k in ("line_floor", "as_the_editor_shows_every_line", "edit_line_marks"):
+        for k in ("line_floor", "as_the_editor_shows_every_line", "edit_line_marks", "other_files"):
             ev.pop(k, None)
         ev.update(view)
         set_line_floor(manifest, view)
@@ -541,6 +570,21 @@ def render_card(m: dict) -> str:
                   f"edits (n={marks['n']}), {marks['marked']} of the answers' {marks['new_lines']} new lines (code lines not in "
                   f"the original) are marked; {marks['right_marked']:.1f} % of the marked ones and {marks['right_unmarked']:.1f} % "
                   "of the others are right (lines of the reference, in order).", ""]
+    other = ev.get("other_files")
+    if other:
+        what = {"name_from_other_file": "at a name found only in a neighbouring file",
+                "any_name": "at any name"}
+        lines += ["Context from the files worked in lately (the editor's `diffcoder.completion.otherFilesTokens`, 256): "
+                  "held-out completions of the rest of a line from a name, with the other held-out files of the same "
+                  "folder as the recent files (scripts/data/crossfile_tasks.py), as the editor shows them, with them "
+                  "and without:", "",
+                  "| cursor | n | EM with / without | edit sim with / without | answers starting with the name |",
+                  "|---|---|---|---|---|"]
+        for kind, r in sorted(other.items(), key=lambda kv: kv[0] != "name_from_other_file"):
+            w, wo = r["with"], r["without"]
+            lines.append(f"| {what.get(kind, kind)} | {r['n']} | {w['exact_match']} / {wo['exact_match']} | "
+                         f"{w['edit_similarity']:.3f} / {wo['edit_similarity']:.3f} | {w['names']} / {wo['names']} |")
+        lines.append("")
     sweep = ev.get("threshold_sweep") or {}
     if sweep:
         dev_sweep = ev.get("threshold_sweep_dev")

@@ -132,6 +132,39 @@ class ModelCardTest(unittest.TestCase):
         # new lines: "    y = 2 * x" (right, marked), "    z = 3" (wrong, marked), "    return y" (right, not marked)
         self.assertEqual((got["new_lines"], got["marked"], got["right_marked"], got["right_unmarked"]), (3, 2, 50.0, 100.0))
 
+    def test_other_files_effect_compares_with_and_without_the_recent_files_and_goes_on_the_card(self):
+        tmp = tempfile.mkdtemp()
+        tasks = [{"task_id": "a", "kind": "name_from_other_file", "name": "parcel_weight", "prefix": "w = ", "suffix": "\n",
+                  "middle": "parcel_weight(items)", "others": []},
+                 {"task_id": "b", "kind": "any_name", "name": "total", "prefix": "x = ", "suffix": "\n", "middle": "total + 1",
+                  "others": []}]
+        with open(os.path.join(tmp, "crossfile.jsonl"), "w") as f:
+            f.writelines(json.dumps(t) + "\n" for t in tasks)
+        calls = []
+
+        def fake(package, path, kind, single, mode, block, extra):
+            calls.append(extra)
+            without = "--other-files-tokens" in extra
+            answers = {"a": "parcel(" if without else "parcel_weight(items)", "b": "total + 1"}
+            return [{"task_id": k, "completion": v} for k, v in answers.items()], {"tokens": 1, "passes": 1, "seconds": 0}
+        real = model_card.run_eval
+        model_card.run_eval = fake
+        try:
+            got = model_card.other_files_effect("pkg", tmp, 4, 0.7)
+        finally:
+            model_card.run_eval = real
+        self.assertTrue(all("--as-editor" in e and "never" in e for e in calls))
+        self.assertEqual(got["name_from_other_file"]["with"], {"exact_match": 100.0, "edit_similarity": 1.0, "names": 1})
+        self.assertEqual(got["name_from_other_file"]["without"]["names"], 0)
+        self.assertEqual(got["any_name"]["without"]["exact_match"], 100.0)
+        self.assertIsNone(model_card.other_files_effect("pkg", tempfile.mkdtemp(), 4, 0.7), "no tasks: no section")
+        m = {"name": "m", "version": "1", "blockSize": 4, "weights": {"dtype": "int8"}, "files": {},
+             "architecture": {"hiddenSize": 256, "numLayers": 8, "numHeads": 4, "numKvHeads": 2, "headDim": 64,
+                              "intermediateSize": 768, "ropeTheta": 10000, "vocabSize": 16384},
+             "evaluation": {"threshold": 0.9, "other_files": got}}
+        card = model_card.render_card(m)
+        self.assertIn("| at a name found only in a neighbouring file | 1 | 100.0 / 0.0 |", card)
+
     def test_card_shows_what_the_line_floor_hides(self):
         def view(shown, lines, right, em):
             return {"n": 300, "shown": shown, "lines_shown": lines, "right_lines": right, "exact_match": em}
