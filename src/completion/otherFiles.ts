@@ -51,7 +51,7 @@ interface RememberedFile {
   windows: Window[];
 }
 
-/** Identifiers of a text: words of 3+ characters that are no keyword-like short words or numbers. */
+/** The names in a text: words of 3+ characters that start with a letter, `_` or `$` (keywords too). */
 export function identifiers(text: string): Set<string> {
   return new Set(text.match(/[A-Za-z_$][\w$]{2,}/g) ?? []);
 }
@@ -114,7 +114,8 @@ export class OtherFiles {
         if (similarity >= MIN_SIMILARITY) all.push({ path: f.path, line: w.line, text: w.text, similarity });
       }
     }
-    all.sort((a, b) => b.similarity - a.similarity || this.paths.indexOf(a.path) - this.paths.indexOf(b.path) || a.line - b.line);
+    const recency = new Map(this.files.map((f, k) => [f.path, k]));
+    all.sort((a, b) => b.similarity - a.similarity || recency.get(a.path)! - recency.get(b.path)! || a.line - b.line);
     const out: Snippet[] = [];
     for (const s of all) {
       if (out.some((o) => o.path === s.path && Math.abs(o.line - s.line) < WINDOW_LINES)) continue;
