@@ -69,15 +69,38 @@ export function computeHunks(original: string[], proposed: string[], opts: { par
     }
   }
   if (opts.partial && hunks.length > 0) {
-    // A last hunk that runs to the end of the original: the answer has not got that far yet, so only
-    // as many original lines as it replaced so far count as removed.
+    // A last hunk that runs to the end of the original: the answer has not got that far yet. Only the
+    // original lines it has rewritten so far count as removed: the leading ones with a look-alike among
+    // its new lines, in order. New lines like none of them (a docstring being written) are insertions, and
+    // the lines after them are not reached.
     const last = hunks[hunks.length - 1];
     if (last.origStart + last.removed.length === original.length) {
-      last.removed = last.removed.slice(0, last.added.length);
+      last.removed = last.removed.slice(0, rewrittenSoFar(last.removed, last.added));
       if (last.removed.length === 0 && last.added.length === 0) hunks.pop();
     }
   }
   return hunks;
+}
+
+/** How many of `removed`, from the first, have a look-alike among `added`, in order. */
+function rewrittenSoFar(removed: readonly string[], added: readonly string[]): number {
+  let j = 0;
+  for (const [k, line] of removed.entries()) {
+    while (j < added.length && !lookAlike(line, added[j])) j++;
+    if (j === added.length) return k;
+    j++;
+  }
+  return removed.length;
+}
+
+/** Two lines alike enough to be one line rewritten: the same after trimming, or sharing half their words. */
+function lookAlike(a: string, b: string): boolean {
+  if (a.trim() === b.trim()) return true;
+  const wa = new Set(a.match(/\w+/g) ?? []);
+  const wb = new Set(b.match(/\w+/g) ?? []);
+  let both = 0;
+  for (const w of wa) if (wb.has(w)) both++;
+  return both > 0 && both / (wa.size + wb.size - both) >= 0.5;
 }
 
 export type LineKind = 'same' | 'removed' | 'added';

@@ -51,6 +51,16 @@ test('proposal: an unfinished answer\'s trailing blank or brace line is held bac
   assert.deepEqual(proposalOf('if x:\n    y()\n}\n', ['a'], 'complete').lines, ['if x:', '    y()', '}'], 'a complete answer keeps them');
 });
 
+test('hunks: an unfinished answer that inserts (a docstring) removes nothing; one that rewrites removes the lines it rewrote', () => {
+  const body = ['def largest(xs):', '    best = xs[0]', '    for x in xs:', '        if x > best:', '            best = x', '    return best'];
+  const doc = computeHunks(body, ['def largest(xs):', '    """The largest of xs.', '', '    Parameters', '    ----------', '    xs : list', '        numbers'], { partial: true });
+  assert.deepEqual(doc, [{ origStart: 1, newStart: 1, removed: [], added: ['    """The largest of xs.', '', '    Parameters', '    ----------', '    xs : list', '        numbers'] }]);
+  const typed = computeHunks(body, ['def largest(xs: list[int]) -> int:', '    best: int = xs[0]', '    for x in xs:'], { partial: true });
+  assert.deepEqual(typed, [{ origStart: 0, newStart: 0, removed: ['def largest(xs):', '    best = xs[0]'], added: ['def largest(xs: list[int]) -> int:', '    best: int = xs[0]'] }]);
+  const sofar = computeHunks(body, ['def largest(xs: list[int]) -> int:', '    best: int = xs[0]'], { partial: true });
+  assert.deepEqual(sofar.map((h) => h.removed), [['def largest(xs):', '    best = xs[0]']], 'two lines rewritten so far, the other four not reached');
+});
+
 test('proposal: a complete answer\'s trailing line break adds no blank line, unless the original ends with one', () => {
   assert.deepEqual(proposalOf('a\nb\n', ['a', 'c'], 'complete').lines, ['a', 'b']);
   assert.deepEqual(proposalOf('a\nb\n', ['a', ''], 'complete').lines, ['a', 'b', '']);
