@@ -49,7 +49,7 @@ export interface CompletionInput {
   offset: number;
   indentUnit: string;
   tabSize: number;
-  /** The document's path (workspace-relative) and language: other files' windows are shown in its comments. */
+  /** The document's path (workspace-relative) and language: other files of its language join the prompt, named in its comments. */
   path?: string;
   languageId?: string;
 }
