@@ -167,8 +167,9 @@ export class DiffSession {
     this.states = this.hunks.map(() => 'pending');
     return this.enqueue(async () => {
       if (this.ended) return; // withdrawn while this update waited in the queue
-      await this.render();
-      if (!this.streaming && this.hunks.length === 0) await this.end('empty');
+      // Not rendered: the user changed the region meanwhile, and the withdrawal queued next takes our
+      // green lines out; ending here first would leave them in the file.
+      if ((await this.render()) && !this.streaming && this.hunks.length === 0) await this.end('empty');
     });
   }
 
@@ -313,25 +314,27 @@ export class DiffSession {
     return next;
   }
 
-  private async render(final = false): Promise<void> {
+  /** Shows the proposal as it stands; false when the user's change to the region came first. */
+  private async render(final = false): Promise<boolean> {
     if (this.style === 'side-by-side') {
       const full = this.documentLines();
       const lines = [...full.slice(0, this.startLine), ...this.proposed, ...full.slice(this.startLine + this.original.length)];
       this.proposals.set(this.proposalUri, lines.join(this.eol));
       this.markProposalDocument();
       this.changeEmitter.fire();
-      return;
+      return true;
     }
     const next = mergedView(this.original, this.hunks, this.states);
     const from = this.shown.map((l) => l.text);
     if (!this.regionMatches(from)) {
       await this.conflict();
-      return;
+      return false;
     }
-    if (!(await this.replaceRegion(from, next.map((l) => l.text), final))) return;
+    if (!(await this.replaceRegion(from, next.map((l) => l.text), final))) return false;
     this.shown = next;
     this.decorate();
     this.changeEmitter.fire();
+    return true;
   }
 
   /**

@@ -31,7 +31,7 @@ const FILES: Record<string, string> = {
   'ghost.ts': '\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n\n',
   'edit_accept.py': 'def total(items):\n    t = 0\n    for i in items:\n        t = t + i\n    return t\n',
   'edit_reject.py': 'def mean(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s / len(xs)\n',
-  'save_pending.py': 'def largest(xs):\n    best = xs[0]\n    for x in xs:\n        if x > best:\n            best = x\n    return best\n',
+  'save_pending.py': 'def count_more(xs, y):\n    n = 0\n    for x in xs:\n        if x > y:\n            n = n + 1\n    return n\n',
   'autosave.py': 'def count(xs, y):\n    n = 0\n    for x in xs:\n        if x == y:\n            n = n + 1\n    return n\n',
   'autosave_later.py': 'def total(xs):\n    t = 0\n    for x in xs:\n        t += x\n    return t\n',
   'broken.ts': 'const count: number = "three";\nexport default count;\n',
