@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import { placeFills } from '../completion/holeFills';
 import { guessIndentUnit } from '../completion/indentUnit';
 import { findHoles } from '../completion/holes';
+import { finishedState } from '../completion/hunks';
 import { DEFAULT_COMPLETER_SETTINGS } from '../completion/completer';
 import type { MultilineMode } from '../completion/multiline';
 import type { GenerateResult } from '../engine/protocol';
@@ -173,8 +174,10 @@ export async function edit(argv: string[], out: Out = stdout): Promise<void> {
     if (!v.json && r.unsureLines?.length) {
       process.stderr.write(`note: the model is unsure of line(s) ${r.unsureLines.map((i) => i + 1).join(', ')} of the new code (the editor marks them): check them\n`);
     }
-    const early = { budget: 'the token budget (--max-tokens)', context: "the model's context (select fewer lines)", repetition: 'a loop' }[r.stoppedBy as string];
-    if (!v.json && early) process.stderr.write(`note: the answer stopped at ${early} before the model ended it: it covers only the start of lines ${from}-${to} (the editor keeps the rest as it is)\n`);
+    if (!v.json && finishedState(r.stoppedBy) === 'cut') {
+      const early = r.stoppedBy === 'budget' ? 'the token budget (--max-tokens)' : r.stoppedBy === 'context' ? "the model's context (select fewer lines)" : 'a loop';
+      process.stderr.write(`note: the answer stopped at ${early} before the model ended it: it covers only the start of lines ${from}-${to} (the editor keeps the rest as it is)\n`);
+    }
   });
 }
 

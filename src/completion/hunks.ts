@@ -5,6 +5,7 @@
  * than removed (partial mode).
  */
 import { diffArrays } from 'diff';
+import type { StopReason } from '../engine/protocol';
 
 export interface Hunk {
   /** Index of the first original line this hunk replaces (or before which it inserts). */
@@ -26,6 +27,11 @@ export function splitLinesOf(text: string): string[] {
  * it (the token budget, the context, a loop), so the original lines it never reached are no part of it.
  */
 export type AnswerState = 'streaming' | 'complete' | 'cut';
+
+/** A finished answer's state: cut when the token budget, the context or a loop ended it, not the model. */
+export function finishedState(why: StopReason): Exclude<AnswerState, 'streaming'> {
+  return why === 'budget' || why === 'context' || why === 'repetition' ? 'cut' : 'complete';
+}
 
 /** The proposed lines of an answer, and whether its hunks are partial (its unreached tail kept). */
 export function proposalOf(text: string, original: readonly string[], state: AnswerState): { lines: string[]; partial: boolean } {

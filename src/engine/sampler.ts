@@ -399,7 +399,7 @@ export async function prefill(
  * went from 0.84 to 0.94 tokens per pass with the same answers but one (README). `picks` are the masked
  * positions in order; a pick after the EOS is set to EOS.
  */
-export function withEosRun(picks: { i: number; token: number }[], chosen: number[], eos: number): number[] {
+function withEosRun(picks: { i: number; token: number }[], chosen: number[], eos: number): number[] {
   const eosAt = picks.filter((p) => p.token === eos && chosen.includes(p.i)).map((p) => p.i);
   if (!eosAt.length) return chosen;
   const j = Math.min(...eosAt);

@@ -11,6 +11,7 @@ import type { DiffSession } from './diffSession';
 import { decodingOptions, editSettings } from './config';
 import { errorMessage, log } from './log';
 import type { StatusBar } from './statusBar';
+import { finishedState } from '../completion/hunks';
 import type { GenerateResult, StopReason } from '../engine/protocol';
 
 const RECENT_KEY = 'diffcoder.recentInstructions';
@@ -158,11 +159,13 @@ export class EditFeature implements vscode.Disposable {
       );
       this.status.recordResult(result, 'edit');
       if (result.stoppedBy === 'cancelled' || session.isEnded) return;
-      const cut = cutShort(result.stoppedBy);
-      if (cut) log().info(`edit cut short (${result.stoppedBy}): the selection's lines after the answer's last whole line are kept as they are`);
-      await session.update(result.text, cut ? 'cut' : 'complete', unsureOf(result));
+      const state = finishedState(result.stoppedBy);
+      if (state === 'cut') log().info(`edit cut short (${result.stoppedBy}): the selection's lines after the answer's last whole line are kept as they are`);
+      await session.update(result.text, state, unsureOf(result));
       if (session.isEnded) void vscode.window.setStatusBarMessage('DiffCoder: no changes proposed', 4000);
-      else if (cut) void vscode.window.setStatusBarMessage(`DiffCoder: ${cut}, so the proposal ends there and the lines after it stay as they are; review it before accepting`, 8000);
+      else if (state === 'cut') {
+        void vscode.window.setStatusBarMessage(`DiffCoder: ${whyCut(result.stoppedBy)}, so the proposal ends there and the lines after it stay as they are; review it before accepting`, 8000);
+      }
     } catch (e) {
       await draining;
       if (session.isEnded || cts.token.isCancellationRequested) return;
@@ -180,21 +183,11 @@ export class EditFeature implements vscode.Disposable {
   }
 }
 
-/**
- * Why an answer ended before the model ended it (then the selection's lines it never reached are no
- * part of it: they stay, rather than being proposed for deletion), or undefined when the model ended it.
- */
-function cutShort(why: StopReason): string | undefined {
-  switch (why) {
-    case 'repetition':
-      return 'the model started repeating itself';
-    case 'budget':
-      return `the answer reached diffcoder.edit.maxNewTokens (${editSettings().maxNewTokens} tokens)`;
-    case 'context':
-      return "the answer reached the end of the model's context (select less code)";
-    default:
-      return undefined;
-  }
+/** What ended an answer cut short (finishedState), for the status bar. */
+function whyCut(why: StopReason): string {
+  if (why === 'repetition') return 'the model started repeating itself';
+  if (why === 'budget') return `the answer reached diffcoder.edit.maxNewTokens (${editSettings().maxNewTokens} tokens)`;
+  return "the answer reached the end of the model's context (select less code)";
 }
 
 /** The answer's unsure lines with their confidence, for the proposal's marks. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyHunks, applyLineOps, computeHunks, lineOps, mergedView, proposalOf } from '../../src/completion/hunks';
+import { applyHunks, applyLineOps, computeHunks, lineOps, mergedView, proposalOf, finishedState } from '../../src/completion/hunks';
 
 const orig = ['def f(a, b):', '    x = a', '    y = b', '    return x + y'];
 
@@ -59,6 +59,11 @@ test('hunks: an unfinished answer that inserts (a docstring) removes nothing; on
   assert.deepEqual(typed, [{ origStart: 0, newStart: 0, removed: ['def largest(xs):', '    best = xs[0]'], added: ['def largest(xs: list[int]) -> int:', '    best: int = xs[0]'] }]);
   const sofar = computeHunks(body, ['def largest(xs: list[int]) -> int:', '    best: int = xs[0]'], { partial: true });
   assert.deepEqual(sofar.map((h) => h.removed), [['def largest(xs):', '    best = xs[0]']], 'two lines rewritten so far, the other four not reached');
+});
+
+test('finishedState: the budget, the context and a loop cut an answer short; EOS and a stop token end it', () => {
+  assert.deepEqual((['budget', 'context', 'repetition'] as const).map(finishedState), ['cut', 'cut', 'cut']);
+  assert.deepEqual((['eos', 'stop'] as const).map(finishedState), ['complete', 'complete']);
 });
 
 test('proposal: a complete answer\'s trailing line break adds no blank line, unless the original ends with one', () => {
