@@ -249,7 +249,7 @@ export class Completer {
     if (result.stoppedBy === 'cancelled') return undefined;
     // Sampled alternatives are asked for explicitly, and sampling makes every token less sure: shown whole.
     if (seed !== undefined) return result.text;
-    const text = confidentText(result);
+    const text = confidentText(result, windows.prefix);
     this.cache.set(prefix, suffix, text);
     if (text === '' && result.text.trim() !== '') {
       this.events.log?.(`complete: first line unsure (confidence ${result.lineConfidence?.[0]}): ${JSON.stringify(result.text.slice(0, 80))}`);

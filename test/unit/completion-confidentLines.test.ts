@@ -15,6 +15,17 @@ test('confidentText keeps the leading confident lines', () => {
   assert.equal(confidentText({ text: 'a\n', confidentLines: 1 }), 'a', 'an unsure empty last line goes with its line break');
 });
 
+test('confidentText leaves out the lines at the cut that only open what the unsure lines were to fill', () => {
+  const doc = { text: '"""\n    Return the circumference.\n    """\n    return 2 * math.pi * radius', confidentLines: 1 };
+  assert.equal(confidentText(doc, 'def circumference(radius):\n    '), '', 'a docstring\'s opening quotes alone');
+  assert.equal(confidentText({ ...doc, confidentLines: 3 }, 'def circumference(radius):\n    '), '"""\n    Return the circumference.\n    """', 'its closing quotes stay');
+  assert.equal(confidentText({ text: 'Return it.\n    """\n    return 1', confidentLines: 2 }, 'def f():\n    """'), 'Return it.\n    """', 'inside a docstring, the quotes close it');
+  assert.equal(confidentText({ text: 'if (x)\n{\n\n  y();', confidentLines: 3 }), 'if (x)', 'a lone brace and a blank line');
+  assert.equal(confidentText({ text: 'total(\n  /**\n   * x', confidentLines: 2 }), 'total(', 'a comment opener');
+  assert.equal(confidentText({ text: 'y = f(x)\n}\nz', confidentLines: 2 }), 'y = f(x)\n}', 'a closing brace stays');
+  assert.equal(confidentText({ text: '"""', confidentLines: 1 }, 'def f():\n    '), '"""', 'nothing cut: the answer as it is');
+});
+
 const settings = (extra = {}) => () => ({ multiline: 'always' as const, prefixTokens: 200, suffixTokens: 50, maxNewTokens: 32, otherFilesTokens: 0, debounceMinMs: 0, debounceMaxMs: 0, ...extra });
 const counter = () => ({ count: (t: string) => t.length });
 const input = (text: string) => ({ text, offset: text.length, indentUnit: '    ', tabSize: 4 });
