@@ -24,7 +24,11 @@ commands:
                                                 the prompt (up to N tokens, default 256, 0: none)
   fill FILE [--write]                           fill hole markers: a line holding only <FILL>, # FILL or
                                                 // FILL, or /*FILL*/ or <FILL> inside a line
-  edit FILE --lines A-B --instruction TEXT      rewrite lines A..B as instructed; prints the new code
+  edit FILE --lines A-B --instruction TEXT [--raw]
+                                                rewrite lines A..B as instructed; prints them as the
+                                                editor's proposal would leave them (an answer cut short
+                                                keeps the lines it never reached) (--raw: as the model
+                                                said it)
   eval TASKS.jsonl --task infill|edit [--single-line | --as-editor [--multiline M] [--min-line-confidence P]]
                                                 {"task_id","prefix","suffix"} or {"task_id","code","instruction"}
                                                 per line -> {"task_id","completion"} per line on stdout (with

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { placeFills } from '../completion/holeFills';
 import { guessIndentUnit } from '../completion/indentUnit';
 import { findHoles } from '../completion/holes';
-import { finishedState } from '../completion/hunks';
+import { applyHunks, computeHunks, finishedState, proposalOf } from '../completion/hunks';
 import { DEFAULT_COMPLETER_SETTINGS } from '../completion/completer';
 import type { MultilineMode } from '../completion/multiline';
 import type { GenerateResult } from '../engine/protocol';
@@ -149,8 +149,13 @@ export async function fill(argv: string[], out: Out = stdout): Promise<void> {
   });
 }
 
+/**
+ * Rewrites lines of a file from an instruction and prints them as the editor's proposal, taken whole,
+ * would leave them: an answer cut short keeps the selected lines it never reached, and closes a docstring
+ * it left open (src/completion/hunks.ts). --raw: the model's answer as it is.
+ */
 export async function edit(argv: string[], out: Out = stdout): Promise<void> {
-  const { values: v, positionals } = parse(argv, { lines: { type: 'string' }, instruction: { type: 'string' } });
+  const { values: v, positionals } = parse(argv, { lines: { type: 'string' }, instruction: { type: 'string' }, raw: { type: 'boolean' } });
   const file = positionals[0];
   const { text } = readDocument(file, 'FILE: diffcoder edit FILE --lines A-B --instruction TEXT');
   if (typeof v.instruction !== 'string' || !v.instruction.trim()) throw new UsageError('missing --instruction TEXT (what to change)');
@@ -170,13 +175,22 @@ export async function edit(argv: string[], out: Out = stdout): Promise<void> {
       { instruction: v.instruction as string, code, language: languageOf(file!), maxTokens: maxTokens(v, 512), decoding: decoding(v), minLineConfidence: 'package' },
       token,
     );
-    out(v.json ? JSON.stringify(summary(r)) + '\n' : r.text + (r.text.endsWith('\n') ? '' : '\n'));
-    if (!v.json && r.unsureLines?.length) {
+    const original = code.split('\n');
+    const proposal = proposalOf(r.text, original, finishedState(r.stoppedBy));
+    const taken = applyHunks(original, computeHunks(original, proposal.lines, { partial: proposal.partial }), () => true).join('\n');
+    const shown = v.raw ? r.text : taken;
+    if (v.json) {
+      out(JSON.stringify({ ...summary(r), text: shown, raw: r.text }) + '\n');
+      return;
+    }
+    out(shown + (shown.endsWith('\n') ? '' : '\n'));
+    if (r.unsureLines?.length) {
       process.stderr.write(`note: the model is unsure of line(s) ${r.unsureLines.map((i) => i + 1).join(', ')} of the new code (the editor marks them): check them\n`);
     }
-    if (!v.json && finishedState(r.stoppedBy) === 'cut') {
+    if (finishedState(r.stoppedBy) === 'cut') {
       const early = r.stoppedBy === 'budget' ? 'the token budget (--max-tokens)' : r.stoppedBy === 'context' ? "the model's context (select fewer lines)" : 'a loop';
-      process.stderr.write(`note: the answer stopped at ${early} before the model ended it: it covers only the start of lines ${from}-${to} (the editor keeps the rest as it is)\n`);
+      const rest = v.raw ? '--raw prints only what it wrote' : 'the lines it never reached are printed as they were';
+      process.stderr.write(`note: the answer stopped at ${early} before the model ended it: it covers only the start of lines ${from}-${to} (${rest})\n`);
     }
   });
 }

@@ -6,6 +6,7 @@
  */
 import { diffArrays } from 'diff';
 import type { StopReason } from '../engine/protocol';
+import { leftOpen } from './openComment';
 
 export interface Hunk {
   /** Index of the first original line this hunk replaces (or before which it inserts). */
@@ -42,11 +43,40 @@ export function proposalOf(text: string, original: readonly string[], state: Ans
     // such line of the original and show every line between as removed, lines the answer never reached.
     lines = lines.slice(0, -1);
     while (lines.length > 0 && !/\w/.test(lines[lines.length - 1])) lines = lines.slice(0, -1);
+    if (state === 'cut') lines = closingLeftOpen(lines, original);
     return { lines, partial: true };
   }
   // A trailing line break of the answer is no blank line to add (unless the original ends with one).
   while (lines.length > 0 && lines[lines.length - 1] === '' && original[original.length - 1] !== '') lines = lines.slice(0, -1);
   return { lines, partial: false };
+}
+
+/**
+ * A cut answer's lines, closing the docstring or block comment they leave open in the selection as it
+ * would be with them taken: the model stopped before closing it, and taken open it would turn the rest
+ * of the file into a string or comment. The closing line goes where the answer stopped, indented as the
+ * opener's line; should that not close it, the proposal stops before the opener's line instead. Nothing
+ * changes where the original selection leaves one open itself (it starts or ends inside one).
+ */
+function closingLeftOpen(lines: string[], original: readonly string[]): string[] {
+  const openedByAnswer = (ls: string[]) => {
+    const openInOriginal = new Set(leftOpen(original.join('\n')).map((o) => o.delimiters.open));
+    const taken = applyHunks([...original], computeHunks([...original], ls, { partial: true }), () => true).join('\n');
+    return leftOpen(taken).filter((o) => !openInOriginal.has(o.delimiters.open));
+  };
+  if (openedByAnswer(lines).length === 0) return lines;
+  const own = leftOpen(lines.join('\n'));
+  if (own.length === 0) return lines; // not opened by a line of the answer: nothing of its to close
+  const { at, delimiters } = own[0];
+  const openerLine = lines.join('\n').slice(0, at).split('\n').length - 1;
+  const indent = /^\s*/.exec(lines[openerLine])![0];
+  // A block comment whose lines start with ' *' (JSDoc, Javadoc) closes with ' */' under them.
+  const starred = delimiters.open === '/*' && lines.slice(openerLine + 1).some((l) => l.startsWith(indent + ' *'));
+  const closed = [...lines, indent + (starred ? ' ' : '') + delimiters.close];
+  if (openedByAnswer(closed).length === 0) return closed;
+  let held = lines.slice(0, openerLine);
+  while (held.length > 0 && !/\w/.test(held[held.length - 1])) held = held.slice(0, -1);
+  return held;
 }
 
 export function computeHunks(original: string[], proposed: string[], opts: { partial?: boolean } = {}): Hunk[] {

@@ -137,7 +137,14 @@ test('edit --lines --instruction prints the new code', () => {
   assert.equal(r.stoppedBy, 'budget');
   const plain = cli(['edit', src, '--lines', '1-2', '--instruction', 'rename add to plus', '--model', m.dir, '--max-tokens', '12']);
   assert.equal(plain.code, 0, plain.err);
-  assert.match(plain.err, /note: the answer stopped at the token budget \(--max-tokens\) before the model ended it: it covers only the start of lines 1-2/);
+  assert.match(plain.err, /note: the answer stopped at the token budget \(--max-tokens\) before the model ended it: it covers only the start of lines 1-2 \(the lines it never reached are printed as they were\)/);
+  // Printed as the editor's proposal would leave the lines: the tiny model (random weights) writes one
+  // unfinished line in 12 tokens, which is no proposal, so the selected lines are printed as they were.
+  assert.ok(!r.raw.includes('\n'), JSON.stringify(r.raw));
+  assert.equal(plain.out, 'def add(a, b):\n    return a + b\n');
+  assert.equal(r.text, 'def add(a, b):\n    return a + b', '--json: text as printed, raw as the model wrote it');
+  const raw = cli(['edit', src, '--lines', '1-2', '--instruction', 'rename add to plus', '--model', m.dir, '--max-tokens', '12', '--raw']);
+  assert.equal(raw.out, r.raw + (r.raw.endsWith('\n') ? '' : '\n'), '--raw: the answer as the model wrote it');
 });
 
 test('eval writes one {"task_id","completion"} line per task; progress on stderr', () => {

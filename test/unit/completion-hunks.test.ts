@@ -61,6 +61,32 @@ test('hunks: an unfinished answer that inserts (a docstring) removes nothing; on
   assert.deepEqual(sofar.map((h) => h.removed), [['def largest(xs):', '    best = xs[0]']], 'two lines rewritten so far, the other four not reached');
 });
 
+test('proposal: a cut answer that leaves a docstring or block comment open gets its closing line where it stopped', () => {
+  const body = ['def largest(xs):', '    best = xs[0]', '    for x in xs:', '        if x > best:', '            best = x', '    return best'];
+  // "Add a docstring", cut by the token budget in the docstring's third line.
+  const doc = proposalOf('def largest(xs):\n    """Return the largest of xs.\n\n    xs: a list of num', body, 'cut');
+  assert.deepEqual(doc.lines, ['def largest(xs):', '    """Return the largest of xs.', '    """']);
+  assert.deepEqual(applyHunks(body, computeHunks(body, doc.lines, { partial: true }), () => true), [body[0], '    """Return the largest of xs.', '    """', ...body.slice(1)]);
+  // JSDoc: closed under its stars.
+  const ts = ['function largest(xs: number[]): number {', '  return Math.max(...xs);', '}'];
+  const jsdoc = proposalOf('/**\n * The largest of xs.\n * @param xs numbers\n * @ret', ts, 'cut');
+  assert.deepEqual(jsdoc.lines, ['/**', ' * The largest of xs.', ' * @param xs numbers', ' */']);
+  const plain = proposalOf('  /* Why: the spread\n     keeps it short\n  ', ts, 'cut');
+  assert.deepEqual(plain.lines.slice(-1), ['  */']);
+  // Complete answers and streaming ones are left as the model wrote them.
+  assert.deepEqual(proposalOf('def largest(xs):\n    """Return\n    x', body, 'streaming').lines, ['def largest(xs):', '    """Return']);
+});
+
+test('proposal: nothing is closed where the original closes it later, or leaves it open itself', () => {
+  // Rewriting an existing docstring, cut in its first line: the original's own closing quotes follow.
+  const documented = ['def f():', '    """Old words', '    more words', '    """', '    return 1'];
+  const p = proposalOf('def f():\n    """Old words, new\n    more words\n    and', documented, 'cut');
+  assert.deepEqual(p.lines, ['def f():', '    """Old words, new', '    more words']);
+  // The selection is the inside of a docstring (its closing quotes selected, not its opening ones).
+  const inside = ['    More detail.', '    """', '    return 1'];
+  assert.deepEqual(proposalOf('    More detail, reworded.\n    """\n    return 1\n', inside, 'cut').lines, ['    More detail, reworded.', '    """', '    return 1']);
+});
+
 test('finishedState: the budget, the context and a loop cut an answer short; EOS and a stop token end it', () => {
   assert.deepEqual((['budget', 'context', 'repetition'] as const).map(finishedState), ['cut', 'cut', 'cut']);
   assert.deepEqual((['eos', 'stop'] as const).map(finishedState), ['complete', 'complete']);
