@@ -5,7 +5,7 @@
  * Escape, and on held-out tasks the lines cut this way are almost never the right ones (MODEL_CARD.md).
  */
 import type { GenerateResult } from '../engine/protocol';
-import { leftOpen } from './openComment';
+import { leftOpen } from './unclosed';
 
 /**
  * The answer's text up to its first unsure line ('' when the first line is unsure), less the lines at

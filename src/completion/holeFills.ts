@@ -2,7 +2,7 @@
  * What a hole fill puts into the file: each of the worker's fills (FillResult.fills, one per hole) goes
  * through the same post-processing filters as a completion at the marker (./filters/), so a fill stops
  * at the end of its block, does not repeat the code after it, and leaves no trailing blank lines; and,
- * being a finished proposal, it may not leave a docstring or block comment open (dropUnclosedComment). A
+ * being a finished proposal, it may not leave a docstring or block comment open (dropUnclosed). A
  * hole the model had nothing for keeps its marker, so the user's request is not silently erased.
  *
  * The worker fills holes left to right, each in the context of the raw fills before it; the filters
@@ -11,7 +11,7 @@
 import type { GenerateResult } from '../engine/protocol';
 import type { HoleMarker } from './holes';
 import { filterContextAt, postProcess } from './filters';
-import { dropUnclosedComment } from './filters/dropUnclosedComment';
+import { dropUnclosed } from './filters/dropUnclosed';
 
 export interface PlacedFills {
   /** The text with every fill placed; unfilled holes keep their marker. */
@@ -44,10 +44,10 @@ export function placeFills(
     const ctx = filterContextAt(out + rest, out.length, { multiline: h.wholeLine, ...layout });
     const raw = fills[i]?.text ?? '';
     const chain = postProcess(raw, ctx);
-    const candidate = chain.candidate && dropUnclosedComment(chain.candidate, ctx);
+    const candidate = chain.candidate && dropUnclosed(chain.candidate, ctx);
     if (!candidate || !candidate.text.trim()) {
       out += text.slice(h.offset, from);
-      unfilled.push({ hole: i, why: chain.droppedBy ?? (chain.candidate ? 'dropUnclosedComment' : 'empty') });
+      unfilled.push({ hole: i, why: chain.droppedBy ?? (chain.candidate ? 'dropUnclosed' : 'empty') });
       continue;
     }
     const firstLine = out.split('\n').length - 1;

@@ -6,7 +6,7 @@
  */
 import { diffArrays } from 'diff';
 import type { StopReason } from '../engine/protocol';
-import { leftOpen } from './openComment';
+import { leftOpen, shapeOf } from './unclosed';
 
 export interface Hunk {
   /** Index of the first original line this hunk replaces (or before which it inserts). */
@@ -41,9 +41,8 @@ export function proposalOf(text: string, original: readonly string[], state: Ans
     // The last line may still grow, or was cut in the middle: it is no proposal yet. Nor are the lines
     // before it without a word character (blank, a lone brace): the diff would match them to a later
     // such line of the original and show every line between as removed, lines the answer never reached.
-    lines = lines.slice(0, -1);
-    while (lines.length > 0 && !/\w/.test(lines[lines.length - 1])) lines = lines.slice(0, -1);
-    if (state === 'cut') lines = closingLeftOpen(lines, original);
+    lines = withoutWeakEnd(lines.slice(0, -1));
+    if (state === 'cut') lines = keepingShape(lines, original);
     return { lines, partial: true };
   }
   // A trailing line break of the answer is no blank line to add (unless the original ends with one).
@@ -52,31 +51,41 @@ export function proposalOf(text: string, original: readonly string[], state: Ans
 }
 
 /**
- * A cut answer's lines, closing the docstring or block comment they leave open in the selection as it
- * would be with them taken: the model stopped before closing it, and taken open it would turn the rest
- * of the file into a string or comment. The closing line goes where the answer stopped, indented as the
- * opener's line; should that not close it, the proposal stops before the opener's line instead. Nothing
- * changes where the original selection leaves one open itself (it starts or ends inside one).
+ * A cut answer's lines such that, taken, they leave the selection in the shape it had (./unclosed.ts):
+ * nothing left open that the original closed, nothing closed that it left open. The model stopped where
+ * it stopped: a docstring or block comment it was writing gets its closing line there, indented as the
+ * opener's line (under JSDoc stars); taken open, it would turn the rest of the file into a string or
+ * comment. Otherwise (a block it opened, `try {` with its body unwritten) the proposal ends before the
+ * lines that changed the shape.
  */
-function closingLeftOpen(lines: string[], original: readonly string[]): string[] {
-  const openedByAnswer = (ls: string[]) => {
-    const openInOriginal = new Set(leftOpen(original.join('\n')).map((o) => o.delimiters.open));
-    const taken = applyHunks([...original], computeHunks([...original], ls, { partial: true }), () => true).join('\n');
-    return leftOpen(taken).filter((o) => !openInOriginal.has(o.delimiters.open));
-  };
-  if (openedByAnswer(lines).length === 0) return lines;
-  const own = leftOpen(lines.join('\n'));
-  if (own.length === 0) return lines; // not opened by a line of the answer: nothing of its to close
-  const { at, delimiters } = own[0];
+function keepingShape(lines: string[], original: readonly string[]): string[] {
+  const want = shapeOf(original.join('\n'));
+  const fits = (ls: string[]) => shapeOf(applyHunks([...original], computeHunks([...original], ls, { partial: true }), () => true).join('\n')) === want;
+  if (fits(lines)) return lines;
+  const closed = withClosingLine(lines);
+  if (closed && fits(closed)) return closed;
+  let held = lines;
+  while (held.length > 0 && !fits(held)) held = withoutWeakEnd(held.slice(0, -1));
+  return held;
+}
+
+/** `lines` and a line closing the docstring or block comment they leave open, if they leave one open. */
+function withClosingLine(lines: string[]): string[] | undefined {
+  const open = leftOpen(lines.join('\n'));
+  if (open.length !== 1) return undefined;
+  const { at, delimiters } = open[0];
   const openerLine = lines.join('\n').slice(0, at).split('\n').length - 1;
   const indent = /^\s*/.exec(lines[openerLine])![0];
   // A block comment whose lines start with ' *' (JSDoc, Javadoc) closes with ' */' under them.
   const starred = delimiters.open === '/*' && lines.slice(openerLine + 1).some((l) => l.startsWith(indent + ' *'));
-  const closed = [...lines, indent + (starred ? ' ' : '') + delimiters.close];
-  if (openedByAnswer(closed).length === 0) return closed;
-  let held = lines.slice(0, openerLine);
-  while (held.length > 0 && !/\w/.test(held[held.length - 1])) held = held.slice(0, -1);
-  return held;
+  return [...lines, indent + (starred ? ' ' : '') + delimiters.close];
+}
+
+/** Lines without their trailing lines that have no word character (blank, a lone brace). */
+function withoutWeakEnd(lines: string[]): string[] {
+  let end = lines.length;
+  while (end > 0 && !/\w/.test(lines[end - 1])) end--;
+  return lines.slice(0, end);
 }
 
 export function computeHunks(original: string[], proposed: string[], opts: { partial?: boolean } = {}): Hunk[] {

@@ -30,7 +30,7 @@ test('a fill may not leave a docstring open: the file after it would become a st
   const holes = findHoles(DOC);
   const r = placeFills(DOC, holes, [fill('"""\n    Return the number of angle.\n\n    Parameters\n    ----------\n'), fill('x * x')]);
   assert.equal(r.text, DOC.replace('<FILL>', 'x * x'), 'the first marker stays');
-  assert.deepEqual(r.unfilled, [{ hole: 0, why: 'dropUnclosedComment' }]);
+  assert.deepEqual(r.unfilled, [{ hole: 0, why: 'dropUnclosed' }]);
 });
 
 test('a closer already right of an inline hole is not doubled', () => {

@@ -87,6 +87,19 @@ test('proposal: nothing is closed where the original closes it later, or leaves 
   assert.deepEqual(proposalOf('    More detail, reworded.\n    """\n    return 1\n', inside, 'cut').lines, ['    More detail, reworded.', '    """', '    return 1']);
 });
 
+test('proposal: a cut answer that opened a block it never closed proposes only the lines before it', () => {
+  const ts = ['function load(path: string) {', '  const text = read(path);', '  return parse(text);', '}'];
+  // "Wrap it in try/catch", cut inside the try block: taken, the try would swallow the rest of the file.
+  const p = proposalOf('function load(path: string): Config {\n  try {\n    const text = read(path);\n    ret', ts, 'cut');
+  assert.deepEqual(p.lines, ['function load(path: string): Config {']);
+  assert.deepEqual(applyHunks(ts, computeHunks(ts, p.lines, { partial: true }), () => true), ['function load(path: string): Config {', ...ts.slice(1)]);
+  // The same with the selection ending in the function's closing brace (a closer of what came before).
+  const tail = ts.slice(1);
+  assert.deepEqual(proposalOf('  try {\n    const text = read(path);\n    return parse(text);\n  } catch', tail, 'cut').lines, []);
+  // Rewritten lines that keep the block structure are proposed as they are.
+  assert.deepEqual(proposalOf('function load(path: string): Config {\n  const text: string = read(path);\n  ret', ts, 'cut').lines, ['function load(path: string): Config {', '  const text: string = read(path);']);
+});
+
 test('finishedState: the budget, the context and a loop cut an answer short; EOS and a stop token end it', () => {
   assert.deepEqual((['budget', 'context', 'repetition'] as const).map(finishedState), ['cut', 'cut', 'cut']);
   assert.deepEqual((['eos', 'stop'] as const).map(finishedState), ['complete', 'complete']);
