@@ -2,7 +2,7 @@
  * What a hole fill puts into the file: each of the worker's fills (FillResult.fills, one per hole) goes
  * through the same post-processing filters as a completion at the marker (./filters/), so a fill stops
  * at the end of its block, does not repeat the code after it, and leaves no trailing blank lines; and,
- * being a finished proposal, it may not leave a docstring or block comment open (dropUnclosed). A
+ * being a finished proposal, it may not leave a docstring, block comment or bracket open (dropUnclosed). A
  * hole the model had nothing for keeps its marker, so the user's request is not silently erased.
  *
  * The worker fills holes left to right, each in the context of the raw fills before it; the filters
