@@ -22,10 +22,13 @@ export class RequestQueue {
   run<T>(kind: JobKind, requestId: string | undefined, rpcToken: CancellationToken | undefined, job: (token: CancellationToken) => Promise<T>): Promise<T> {
     if (kind === 'complete') for (const e of this.live) if (e.kind === 'complete') e.source.cancel();
     const entry: Entry = { kind, requestId, source: new CancellationTokenSource() };
+    // Made now, not when the job starts: a source whose token was never read cancels once, and a second
+    // cancel (a queued job superseded twice) would throw.
+    const token = entry.source.token;
     if (rpcToken?.isCancellationRequested) entry.source.cancel();
     const link = rpcToken?.onCancellationRequested(() => entry.source.cancel());
     this.live.add(entry);
-    const result = this.tail.then(() => job(entry.source.token));
+    const result = this.tail.then(() => job(token));
     const done = () => {
       this.live.delete(entry);
       link?.dispose();

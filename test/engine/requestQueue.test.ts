@@ -1,4 +1,4 @@
-// One request at a time; a new completion supersedes queued and running completions; cancel by id.
+// One request at a time; a new completion supersedes queued and running completions, cancel by id.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CancellationTokenSource, type CancellationToken } from 'vscode-jsonrpc';
@@ -42,6 +42,14 @@ test('a completion supersedes running and queued completions, not edits', async 
   r.push(q.run('complete', 'c3', undefined, job(log, 'c3')));
   assert.deepEqual(await Promise.all(r), ['cancelled', 'done', 'cancelled', 'done']);
   assert.deepEqual(log, ['start c1', 'cancelled c1', 'start e1', 'done e1', 'start c2', 'cancelled c2', 'start c3', 'done c3']);
+});
+
+test('a queued completion superseded twice (typing during an edit) is cancelled, not an error', async () => {
+  const q = new RequestQueue();
+  const log: string[] = [];
+  const r = [q.run('edit', 'e1', undefined, job(log, 'e1')), q.run('complete', 'c1', undefined, job(log, 'c1')), q.run('complete', 'c2', undefined, job(log, 'c2'))];
+  r.push(q.run('complete', 'c3', undefined, job(log, 'c3')));
+  assert.deepEqual(await Promise.all(r), ['done', 'cancelled', 'cancelled', 'done']);
 });
 
 test('cancel by requestId, and by the RPC token (also when cancelled before it is queued)', async () => {
