@@ -7,6 +7,8 @@
  *   cold        one request per context in turn, so nothing is reused from the previous request;
  *   warm        typing: the prefix grows by the next 1-3 characters of the missing line per request, the
  *               suffix stays, so the KV of the shared blocks is reused;
+ *   first keystroke  the request of the first character typed at a context, after a prefill of the context
+ *               (what the editor sends where the cursor comes to rest) vs after a request elsewhere;
  *   one-line (stop at the line break, 32 tokens) and multi-line (64 tokens);
  *   threshold decoding (the package's setting) against one token per step (fixed, steps = block size),
  *               interleaved per context on the same prompt with its KV reused, so both measure decoding
@@ -253,6 +255,21 @@ export async function bench(argv: string[]): Promise<void> {
       }
       rows.push(row(`${k.name} warm (typing)`, warm));
     }
+    // Where the cursor comes to rest the editor prefills the prompt (Completer.prefill): the first
+    // keystroke there after a prefill vs after nothing, interleaved per context.
+    log('one-line: first keystroke at a new place, after a prefill vs cold');
+    const firstKey = { cold: [] as Sample[], prefilled: [] as Sample[], prefillMs: [] as number[] };
+    for (const c of contexts) {
+      const key = params(c, kinds[0], threshold, 1);
+      await ask({ prefix: 'x', suffix: '', maxTokens: 4 }); // elsewhere
+      firstKey.cold.push(await ask(key));
+      await ask({ prefix: 'x', suffix: '', maxTokens: 4 });
+      firstKey.prefillMs.push((await engine.prefill({ prefix: c.prefix, suffix: c.suffix, maxTokens: kinds[0].maxTokens }, token)).ms);
+      firstKey.prefilled.push(await ask(key));
+    }
+    rows.push(row('one-line first keystroke, cold', firstKey.cold), row('one-line first keystroke, after a prefill', firstKey.prefilled));
+    const prefillP50Ms = percentile(firstKey.prefillMs, 50);
+
     log('multi-line: threshold vs one token per step');
     const fixed: Sample[] = [];
     const thresholdSame: Sample[] = [];
@@ -297,12 +314,12 @@ export async function bench(argv: string[]): Promise<void> {
       row(`edit (16 lines), prompt reused: one token per step (fixed, ${B}/block)`, edits.one),
     ];
     const stats = await engine.stats();
-    return { rows, editRows, unsureRows, cold, model, rssBytes: stats.rssBytes };
+    return { rows, editRows, unsureRows, cold, model, rssBytes: stats.rssBytes, prefillP50Ms };
   });
 
   const { rows, editRows, unsureRows, cold, model } = result;
-  const thr = rows[rows.length - 2];
-  const one = rows[rows.length - 1];
+  const thr = rows.find((r) => r.name === 'multi-line, prompt reused: threshold')!;
+  const one = rows.find((r) => r.name.startsWith('multi-line, prompt reused: one token per step'))!;
   const msPerToken = (r: BenchRow) => (r.tokensPerSecond > 0 ? 1000 / r.tokensPerSecond : NaN);
   const speedup = round(msPerToken(one) / msPerToken(thr), 2);
   const [editLookup, editNone, editOne] = editRows;
@@ -311,6 +328,7 @@ export async function bench(argv: string[]): Promise<void> {
   // p50 ratio cold/warm; one-line answers end at different lengths, multi-line ones mostly at the budget
   const warmGain = (k: string) => round(byName(`${k} cold`).p50Ms / byName(`${k} warm (typing)`).p50Ms, 2);
   const warmOne = byName('one-line warm (typing)');
+  const firstKey = { cold: byName('one-line first keystroke, cold'), prefilled: byName('one-line first keystroke, after a prefill') };
 
   // Python reference on the same cold prompts, where it can run.
   let reference: Record<string, unknown> = { skipped: 'not attempted' };
@@ -363,6 +381,7 @@ export async function bench(argv: string[]): Promise<void> {
     promptLookupOnEdits: { ...lookupGain, tokensPerPass: { lookup: editLookup.tokensPerPass, noLookup: editNone.tokensPerPass, oneTokenPerStep: editOne.tokensPerPass } },
     thresholdVsOneTokenPerStep: { speedup, thresholdTokensPerPass: thr.tokensPerPass, oneTokenPerStepTokensPerPass: one.tokensPerPass },
     ...(unsureRows.length ? { unsureLineStop: unsureStop(unsureRows, manifest.decoding.minLineConfidence!) } : {}),
+    firstKeystroke: { coldP50Ms: firstKey.cold.p50Ms, prefilledP50Ms: firstKey.prefilled.p50Ms, speedup: round(firstKey.cold.p50Ms / firstKey.prefilled.p50Ms, 2), prefillP50Ms: round(result.prefillP50Ms) },
     warmVsCold: { oneLineP50Speedup: warmGain('one-line'), multiLineP50Speedup: warmGain('multi-line'), reusedShare: round(warmOne.reusedTokens / Math.max(1, warmOne.promptTokens), 3) },
     workerRssMB: round(result.rssBytes / 2 ** 20),
     reference,
@@ -390,6 +409,8 @@ export async function bench(argv: string[]): Promise<void> {
   }
   const wc = report.warmVsCold;
   o(`warm (typing) vs cold p50: one-line ${wc.oneLineP50Speedup}x, multi-line ${wc.multiLineP50Speedup}x (${round(100 * wc.reusedShare, 1)}% of prompt tokens reused)`);
+  const fk = report.firstKeystroke;
+  o(`first keystroke at a new place (one-line), after a prefill where the cursor rested vs cold: p50 ${fk.prefilledP50Ms} vs ${fk.coldP50Ms} ms -> ${fk.speedup}x (the prefill itself: ${fk.prefillP50Ms} ms p50, while the cursor rests)`);
   o(`worker RSS: ${report.workerRssMB} MB`);
   if ('skipped' in reference) o(`python reference: skipped (${reference.skipped})`);
   else {

@@ -22,6 +22,7 @@ import {
   FillRequest,
   LoadRequest,
   LogNotification,
+  PrefillRequest,
   ProgressNotification,
   StatsRequest,
   type BlockNotificationParams,
@@ -33,6 +34,8 @@ import {
   type LoadParams,
   type LogNotificationParams,
   type ModelInfo,
+  type PrefillParams,
+  type PrefillResult,
   type ProgressNotificationParams,
   type StatsResult,
 } from '../engine/protocol';
@@ -150,6 +153,11 @@ export class EngineClient implements Engine {
 
   complete(params: CompleteParams, token?: CancellationToken): Promise<GenerateResult> {
     return this.generation(CompleteRequest, params, token);
+  }
+
+  /** Not a generation: the engine's state stays 'ready' (the status bar shows no thinking for it). */
+  prefill(params: PrefillParams, token?: CancellationToken): Promise<PrefillResult> {
+    return this.request(PrefillRequest, params, token);
   }
 
   fill(params: FillParams, token?: CancellationToken): Promise<FillResult> {

@@ -14,6 +14,8 @@ import type {
   LoadParams,
   LogNotificationParams,
   ModelInfo,
+  PrefillParams,
+  PrefillResult,
   ProgressNotificationParams,
   StatsResult,
 } from '../engine/protocol';
@@ -31,6 +33,8 @@ export interface Engine {
   /** Starts the worker if needed and loads a package; a later call switches models. */
   load(params: LoadParams): Promise<ModelInfo>;
   complete(params: CompleteParams, token?: CancellationToken): Promise<GenerateResult>;
+  /** A completion's prompt into the worker's KV cache, nothing decoded; any later request supersedes it. */
+  prefill(params: PrefillParams, token?: CancellationToken): Promise<PrefillResult>;
   fill(params: FillParams, token?: CancellationToken): Promise<FillResult>;
   /** `onBlock` receives the answer as it grows, one committed block at a time. */
   edit(params: EditParams, token?: CancellationToken, onBlock?: (b: BlockNotificationParams) => void): Promise<GenerateResult>;

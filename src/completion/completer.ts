@@ -2,7 +2,8 @@
  * The inline-completion pipeline, editor-agnostic (the VS Code adapter is src/features/inlineCompletion.ts):
  *   cache (exact or typed-ahead) -> adaptive debounce -> prompt windows by token budget ->
  *   single/multi-line decision -> newest-only scheduler -> engine -> post-processing filters -> cache.
- * After a suggestion is accepted, what follows it is prefetched into the cache. Asked explicitly (the
+ * After a suggestion is accepted, what follows it is prefetched into the cache; where the cursor comes to
+ * rest, the prompt is prefilled into the worker's KV cache. Asked explicitly (the
  * editor's cycling through suggestions), it adds sampled alternatives to the greedy suggestion.
  */
 import type { CancellationToken } from 'vscode-jsonrpc';
@@ -30,6 +31,8 @@ export interface CompleterSettings {
   otherFilesTokens: number;
   debounceMinMs: number;
   debounceMaxMs: number;
+  /** Prefill the prompt where the cursor comes to rest (prefill below). */
+  prefillOnCursorRest: boolean;
 }
 
 /** The settings' defaults: package.json's contributes.configuration repeats them (a unit test keeps them equal). */
@@ -41,6 +44,7 @@ export const DEFAULT_COMPLETER_SETTINGS: Readonly<CompleterSettings> = {
   otherFilesTokens: 256,
   debounceMinMs: 60,
   debounceMaxMs: 600,
+  prefillOnCursorRest: true,
 };
 
 /** What the editor hands the core: the document's text (with '\n' line breaks) and the cursor. */
@@ -101,7 +105,7 @@ export class Completer {
   readonly otherFiles = new OtherFiles();
 
   constructor(
-    private readonly engine: Pick<Engine, 'complete'>,
+    private readonly engine: Pick<Engine, 'complete'> & Partial<Pick<Engine, 'prefill'>>,
     private readonly counter: () => TokenCounter,
     private readonly settings: () => CompleterSettings,
     private readonly events: CompleterEvents = {},
@@ -168,6 +172,24 @@ export class Completer {
   }
 
   /**
+   * The cursor came to rest at `input`, somewhere new: the prompt a completion there starts with goes
+   * through the model now (diffcoder/prefill), so the request of the first keystroke there prefills only
+   * what the keystroke adds (one-line p50 in `diffcoder bench`: first keystroke, prefilled vs cold).
+   * Nothing is decoded, shown or cached; skipped while a request runs, and any request supersedes it.
+   */
+  async prefill(input: CompletionInput): Promise<void> {
+    if (!this.settings().prefillOnCursorRest || !this.engine.prefill || this.scheduler.inFlight > 0 || !this.cursor(input)) return;
+    const { windows, other } = this.prompt(input);
+    const id = `p${nextId++}`;
+    try {
+      const r = await this.engine.prefill({ requestId: id, prefix: other.text + windows.prefix, suffix: windows.suffix, maxTokens: this.settings().maxNewTokens });
+      this.events.log?.(`prefill ${id}: prompt ${r.promptTokens} tok (${r.reusedTokens} reused, ${r.prefilledTokens} prefilled), ${r.ms} ms${r.cancelled ? ', superseded' : ''}`);
+    } catch (e) {
+      this.events.log?.(`prefill ${id} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /**
    * The user accepted `output` at `input`: ask now for what follows it, so the next suggestion is
    * ready when the editor asks (the editor's request joins this one if it comes while it runs).
    */
@@ -197,9 +219,7 @@ export class Completer {
     const prefix = input.text.slice(0, input.offset);
     const suffix = input.text.slice(input.offset);
     const t0 = Date.now();
-    const counter = this.counter();
-    const other = otherFilesContext(this.otherFiles, { prefix, path: input.path, languageId: input.languageId }, Math.min(s.otherFilesTokens, s.prefixTokens / 2), counter);
-    const windows = buildWindows(input.text, input.offset, { prefixTokens: s.prefixTokens - other.tokens, suffixTokens: s.suffixTokens }, counter);
+    const { windows, other } = this.prompt(input);
     const windowMs = Date.now() - t0;
     const others = other.snippets.length ? ` (other files ${other.tokens} tok: ${other.snippets.map((o) => `${o.path}:${o.line + 1}`).join(', ')})` : '';
     const id = `c${nextId++}`;
@@ -258,6 +278,16 @@ export class Completer {
     }
     if (text !== result.text) this.events.log?.(`complete: ${result.text.split('\n').length - result.confidentLines!} unsure line(s) not shown`);
     return text;
+  }
+
+  /** The prompt's parts at the cursor: windows of the document by token budget, and of the other files before them. */
+  private prompt(input: CompletionInput) {
+    const s = this.settings();
+    const counter = this.counter();
+    const prefix = input.text.slice(0, input.offset);
+    const other = otherFilesContext(this.otherFiles, { prefix, path: input.path, languageId: input.languageId }, Math.min(s.otherFilesTokens, s.prefixTokens / 2), counter);
+    const windows = buildWindows(input.text, input.offset, { prefixTokens: s.prefixTokens - other.tokens, suffixTokens: s.suffixTokens }, counter);
+    return { windows, other };
   }
 
   private finish(raw: string, input: CompletionInput, multiline: boolean, source: CompletionOutput['source']): CompletionOutput | undefined {

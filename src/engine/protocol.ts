@@ -68,6 +68,29 @@ export interface CompleteParams {
   stream?: boolean;
 }
 
+/**
+ * diffcoder/prefill: the prompt a completion with these params would start with goes into the worker's KV
+ * cache, without decoding, so a completion there (or one whose prefix extends it: the user's first
+ * keystroke) prefills only what differs. Any later request supersedes it; it returns what it got done.
+ */
+export interface PrefillParams {
+  requestId?: string;
+  prefix: string;
+  suffix: string;
+  /** The completion's token budget: it decides how much of a long prompt is kept, as for the completion. */
+  maxTokens: number;
+}
+
+export interface PrefillResult {
+  promptTokens: number;
+  /** Prompt tokens already in the cache, and those this request put there. */
+  reusedTokens: number;
+  prefilledTokens: number;
+  ms: number;
+  /** Superseded or cancelled before all of the prompt was in the cache. */
+  cancelled: boolean;
+}
+
 export interface Hole {
   /** Character offset of the hole marker in `text`, and its length (the marker is replaced). */
   offset: number;
@@ -184,6 +207,7 @@ export interface ProgressNotificationParams {
 
 export const LoadRequest = new RequestType<LoadParams, ModelInfo, void>('diffcoder/load');
 export const CompleteRequest = new RequestType<CompleteParams, GenerateResult, void>('diffcoder/complete');
+export const PrefillRequest = new RequestType<PrefillParams, PrefillResult, void>('diffcoder/prefill');
 export const FillRequest = new RequestType<FillParams, FillResult, void>('diffcoder/fill');
 export const EditRequest = new RequestType<EditParams, GenerateResult, void>('diffcoder/edit');
 export const StatsRequest = new RequestType<void, StatsResult, void>('diffcoder/stats');

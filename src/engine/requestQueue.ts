@@ -1,13 +1,14 @@
 /**
  * One model request runs at a time (the session is single-stream and the CPU is the bottleneck).
  * A new completion supersedes every queued or running completion: the editor asked again after a
- * keystroke, so the old answer is stale. Fills, edits and loads are waited for, never superseded.
+ * keystroke, so the old answer is stale. Any new request supersedes a prefill (it only prepares the
+ * cache for a request that may never come). Fills, edits and loads are waited for, never superseded.
  * Each job gets its own cancellation token, cancelled by the RPC's $/cancelRequest, by
  * diffcoder/cancel with its requestId, or by being superseded.
  */
 import { CancellationTokenSource, type CancellationToken } from 'vscode-jsonrpc';
 
-export type JobKind = 'load' | 'complete' | 'fill' | 'edit';
+export type JobKind = 'load' | 'complete' | 'fill' | 'edit' | 'prefill';
 
 interface Entry {
   kind: JobKind;
@@ -20,7 +21,7 @@ export class RequestQueue {
   private readonly live = new Set<Entry>();
 
   run<T>(kind: JobKind, requestId: string | undefined, rpcToken: CancellationToken | undefined, job: (token: CancellationToken) => Promise<T>): Promise<T> {
-    if (kind === 'complete') for (const e of this.live) if (e.kind === 'complete') e.source.cancel();
+    for (const e of this.live) if (e.kind === 'prefill' || (kind === 'complete' && e.kind === 'complete')) e.source.cancel();
     const entry: Entry = { kind, requestId, source: new CancellationTokenSource() };
     // Made now, not when the job starts: a source whose token was never read cancels once, and a second
     // cancel (a queued job superseded twice) would throw.

@@ -392,6 +392,27 @@ export async function prefill(
 }
 
 /**
+ * Puts a prompt's whole blocks into `cache` without decoding (diffcoder/prefill): what it shares with the
+ * cached prompt is kept, the rest prefilled. A request for this prompt, or for one that extends it, then
+ * prefills only what differs. A prompt already in the cache leaves it as it is (with the answer blocks
+ * after it); stopped before its first pass, so does the rest.
+ */
+export async function prefillPrompt(
+  model: BlockModel,
+  prompt: readonly number[],
+  blockSize: number,
+  cache: PromptCache,
+  stop: () => boolean = () => false,
+): Promise<{ reusedTokens: number; prefilledTokens: number }> {
+  const end = Math.floor(prompt.length / blockSize) * blockSize;
+  const reused = cache.kv ? cache.reusable(prompt, end, blockSize) : 0;
+  if (reused >= end || stop()) return { reusedTokens: reused, prefilledTokens: 0 };
+  const past = await prefill(model, prompt, reused, end, reused > 0 ? cache.kv!.truncate(reused) : null, blockSize, stop);
+  if ((past?.length ?? 0) > reused) cache.store([...prompt], past);
+  return { reusedTokens: reused, prefilledTokens: Math.max(0, (past?.length ?? 0) - reused) };
+}
+
+/**
  * Threshold mode: a chosen EOS is where the answer ends, one decision with the masked positions around
  * it. Those after it become EOS (training puts EOS only at an answer's tail, so nothing else can follow
  * one), and the run of masked positions just before it whose choice is EOS too is chosen with it. One by

@@ -7,10 +7,10 @@ import { fitFimPrompt, promptRoom } from './clipContext';
 import type { LoadedModel } from './loadedModel';
 import type { DecodingDefaults } from './package/manifest';
 import { editPrompt } from './prompts';
-import type { CompleteParams, DecodingOptions, EditParams, FillParams, FillResult, GenerateResult, StopReason } from './protocol';
+import type { CompleteParams, DecodingOptions, EditParams, FillParams, FillResult, GenerateResult, PrefillParams, PrefillResult, StopReason } from './protocol';
 import { endAtLineBreak } from './repetition';
 import { badRequest } from './requestError';
-import { generate, type DecodeOptions } from './sampler';
+import { generate, prefillPrompt, type DecodeOptions } from './sampler';
 
 export interface TaskHooks {
   token?: CancellationToken;
@@ -22,6 +22,21 @@ export async function complete(lm: LoadedModel, params: CompleteParams, hooks: T
   const floor = lineFloor(lm, params.minLineConfidence);
   // Completions show only their confident leading lines, so decoding stops where the first unsure one starts.
   return infill(lm, params, { floor, report: 'confidentLines' }, hooks);
+}
+
+/**
+ * The prompt of a completion with these params into the KV cache, nothing decoded (protocol.ts
+ * PrefillParams): the editor sends it when the cursor comes to rest somewhere new.
+ */
+export async function prefill(lm: LoadedModel, params: PrefillParams, hooks: TaskHooks = {}): Promise<PrefillResult> {
+  checkString(params.prefix, 'prefix');
+  checkString(params.suffix, 'suffix');
+  const t0 = performance.now();
+  const opt = decodeOptions(lm, 'infill', params.maxTokens);
+  const { ids } = fitFimPrompt(lm.tokenizer, lm.manifest, params.prefix, params.suffix, promptRoom(lm.manifest, opt.maxNewTokens));
+  const stopped = () => hooks.token?.isCancellationRequested === true;
+  const r = await prefillPrompt(lm.model, ids, lm.manifest.blockSize, lm.promptCache, stopped);
+  return { promptTokens: ids.length, ...r, ms: Math.round((performance.now() - t0) * 10) / 10, cancelled: stopped() };
 }
 
 /** Fill-in-the-middle at one spot: a completion, or one hole of a fill. */

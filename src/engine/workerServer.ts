@@ -16,6 +16,7 @@ import {
   FillRequest,
   LoadRequest,
   LogNotification,
+  PrefillRequest,
   ProgressNotification,
   StatsRequest,
   type LogNotificationParams,
@@ -118,6 +119,16 @@ export function serveWorker(connection: MessageConnection): void {
   connection.onRequest(CompleteRequest, generation('complete', 'complete', tasks.complete));
   connection.onRequest(FillRequest, generation('fill', 'fill', tasks.fill));
   connection.onRequest(EditRequest, generation('edit', 'edit', tasks.edit));
+
+  // Not a generation request (nothing decoded, superseded by any request): not in the in-flight counts.
+  connection.onRequest(
+    PrefillRequest,
+    guarded('prefill', (p, token) => {
+      params(p);
+      const requestId = typeof p.requestId === 'string' ? p.requestId : `prefill-${++nextId}`;
+      return queue.run('prefill', requestId, token, (jobToken) => tasks.prefill(needModel(), p, { token: jobToken }));
+    }),
+  );
 
   connection.onRequest(
     StatsRequest,

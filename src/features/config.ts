@@ -47,6 +47,7 @@ export function completerSettings(): CompleterSettings {
     otherFilesTokens: Math.max(0, c.get<number>('completion.otherFilesTokens', D.otherFilesTokens)),
     debounceMinMs: min,
     debounceMaxMs: Math.max(min, c.get<number>('completion.debounceMaxMs', D.debounceMaxMs)),
+    prefillOnCursorRest: c.get<boolean>('completion.prefillOnCursorRest', D.prefillOnCursorRest),
   };
 }
 

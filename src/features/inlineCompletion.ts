@@ -11,6 +11,7 @@ import { Completer, type CompletionInput, type CompletionOutput } from '../compl
 import { completerSettings, isEnabledFor } from './config';
 import type { EngineHost } from './engineHost';
 import { errorMessage, log } from './log';
+import { watchCursorRest } from './cursorRest';
 import { promptPathOf, watchOtherFiles } from './otherFiles';
 import type { StatusBar } from './statusBar';
 
@@ -24,6 +25,14 @@ export function indentationOf(document: vscode.TextDocument): { indentUnit: stri
   const tabSize = typeof editor?.options.tabSize === 'number' ? editor.options.tabSize : 4;
   const insertSpaces = editor ? editor.options.insertSpaces !== false : true;
   return { indentUnit: insertSpaces ? ' '.repeat(tabSize) : '\t', tabSize };
+}
+
+/** What the completion core gets of a document and a cursor: its text with '\n' line breaks (as the model was trained). */
+export function completionInput(document: vscode.TextDocument, position: vscode.Position): CompletionInput {
+  const start = new vscode.Position(0, 0);
+  const prefix = document.getText(new vscode.Range(start, position)).replace(/\r\n/g, '\n');
+  const suffix = document.getText(new vscode.Range(position, document.lineAt(document.lineCount - 1).range.end)).replace(/\r\n/g, '\n');
+  return { text: prefix + suffix, offset: prefix.length, ...indentationOf(document), path: promptPathOf(document), languageId: document.languageId };
 }
 
 export class InlineCompletionFeature implements vscode.InlineCompletionItemProvider, vscode.Disposable {
@@ -41,6 +50,7 @@ export class InlineCompletionFeature implements vscode.InlineCompletionItemProvi
     });
     this.disposables.push(
       watchOtherFiles(this.completer.otherFiles),
+      watchCursorRest(this.completer, completionInput, () => this.host.engine.model !== undefined),
       vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, this),
       vscode.commands.registerCommand(ACCEPTED_COMMAND, (input: CompletionInput, output: CompletionOutput) => {
         log().info(`completion accepted (${output.text.length} chars, ${output.source}); prefetching what follows`);
@@ -63,10 +73,7 @@ export class InlineCompletionFeature implements vscode.InlineCompletionItemProvi
       void this.host.whenReady();
       return undefined;
     }
-    const start = new vscode.Position(0, 0);
-    const prefix = document.getText(new vscode.Range(start, position)).replace(/\r\n/g, '\n');
-    const suffix = document.getText(new vscode.Range(position, document.lineAt(document.lineCount - 1).range.end)).replace(/\r\n/g, '\n');
-    const input: CompletionInput = { text: prefix + suffix, offset: prefix.length, ...indentationOf(document), path: promptPathOf(document), languageId: document.languageId };
+    const input = completionInput(document, position);
     const hitsBefore = this.completer.cache.hits;
     let outputs: CompletionOutput[];
     try {

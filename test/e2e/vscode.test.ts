@@ -44,6 +44,7 @@ const FILES: Record<string, string> = {
   'shipping.py': 'ZONE_RATES = {"domestic": 4.5, "world": 25.0}\n\n\ndef compute_shipping_cost(weight_kg, zone):\n    rate = ZONE_RATES[zone]\n    return round(rate * weight_kg, 2)\n',
   'order.py': 'from shipping import ZONE_RATES, compute_shipping_cost\n\n\ndef order_total(prices, weight_kg, zone):\n    subtotal = sum(prices)\n',
   'unsure.py': 'import math\n\n\ndef area_of_circle(radius):\n    return math.pi * radius ** 2\n\n\n',
+  'rest.py': 'def celsius(fahrenheit):\n    return (fahrenheit - 32) * 5 / 9\n\n\ndef kelvin(celsius):\n    return celsius + 273.15\n\n\n',
 };
 
 let vs: Vscode;
@@ -221,6 +222,24 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     const saved = read('ghost.ts');
     const probe = ghost.replace(/\s+/g, '').slice(0, 12);
     assert.ok(saved.replace(/\s+/g, '').includes(probe), `saved file contains the suggestion ${JSON.stringify(probe)}:\n${saved}`);
+  });
+
+  test('where the cursor comes to rest, its prompt is prefilled: the first keystroke there reuses it', async () => {
+    const logText = () => fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8');
+    await openFile(vs.page, 'rest.py');
+    const from = logText().length;
+    await vs.page.keyboard.press('Control+End');
+    const prefills = () => logText().slice(from).match(/prefill p\d+: [^\n]*/g) ?? [];
+    await waitFor(() => prefills().length > 0, 15_000, 'a prefill where the cursor rests (the log line)');
+    await vs.page.waitForTimeout(1000); // the click into the editor may have had its own prefill: the last one is the end's
+    log(`cursor at rest: ${prefills().join(' | ')}`);
+    const after = logText().length;
+    await vs.page.keyboard.type('d');
+    const done = await waitFor(() => /complete c\d+ done: [^\n]*prompt (\d+) tok \((\d+) reused\)/.exec(logText().slice(after)) ?? undefined, 30_000, 'the first keystroke\'s completion (the log line)');
+    log(`first keystroke: ${done[0]}`);
+    const [prompt, reused] = [Number(done[1]), Number(done[2])];
+    assert.ok(reused >= prompt - 8, `the keystroke's request reuses the prefilled prompt (${reused} of ${prompt} tokens)`);
+    await vs.page.keyboard.press('Escape');
   });
 
   test('a file worked in just before is context: its code most like the cursor\'s goes into the prompt', async () => {

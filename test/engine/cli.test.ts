@@ -201,6 +201,7 @@ test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step
   const names = r.rows.map((x: { name: string }) => x.name);
   assert.deepEqual(names, [
     'one-line cold', 'one-line warm (typing)', 'multi-line cold', 'multi-line warm (typing)',
+    'one-line first keystroke, cold', 'one-line first keystroke, after a prefill',
     'multi-line, prompt reused: threshold', 'multi-line, prompt reused: one token per step (fixed, 4/block)',
     'edit (16 lines), prompt reused: threshold + prompt lookup', 'edit (16 lines), prompt reused: threshold, no prompt lookup',
     'edit (16 lines), prompt reused: one token per step (fixed, 4/block)',
@@ -209,6 +210,9 @@ test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step
   assert.equal(row('one-line cold').reusedTokens, 0);
   assert.ok(row('one-line warm (typing)').reusedTokens > 0);
   assert.ok(row('multi-line cold').tokensPerSecond > 0);
+  assert.equal(row('one-line first keystroke, cold').reusedTokens, 0);
+  assert.ok(row('one-line first keystroke, after a prefill').reusedTokens > 0, 'the keystroke reuses the prefilled prompt');
+  assert.ok(r.firstKeystroke.speedup > 0 && r.firstKeystroke.prefillP50Ms > 0);
   assert.ok(row('multi-line, prompt reused: one token per step (fixed, 4/block)').tokensPerPass <= 1);
   assert.ok(row('multi-line, prompt reused: threshold').reusedTokens > 0);
   assert.ok(r.thresholdVsOneTokenPerStep.speedup > 0);

@@ -1,4 +1,4 @@
-// One request at a time; a new completion supersedes queued and running completions, cancel by id.
+// One request at a time; a new completion supersedes queued and running completions, any request a prefill; cancel by id.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CancellationTokenSource, type CancellationToken } from 'vscode-jsonrpc';
@@ -42,6 +42,18 @@ test('a completion supersedes running and queued completions, not edits', async 
   r.push(q.run('complete', 'c3', undefined, job(log, 'c3')));
   assert.deepEqual(await Promise.all(r), ['cancelled', 'done', 'cancelled', 'done']);
   assert.deepEqual(log, ['start c1', 'cancelled c1', 'start e1', 'done e1', 'start c2', 'cancelled c2', 'start c3', 'done c3']);
+});
+
+test('any request supersedes a prefill, running or queued; a prefill supersedes no other', async () => {
+  const q = new RequestQueue();
+  const log: string[] = [];
+  const r = [q.run('prefill', 'p1', undefined, job(log, 'p1')), q.run('complete', 'c1', undefined, job(log, 'c1'))];
+  r.push(q.run('prefill', 'p2', undefined, job(log, 'p2')));
+  r.push(q.run('edit', 'e1', undefined, job(log, 'e1')));
+  await tick();
+  r.push(q.run('prefill', 'p3', undefined, job(log, 'p3')));
+  assert.deepEqual(await Promise.all(r), ['cancelled', 'done', 'cancelled', 'done', 'done']);
+  assert.deepEqual(log, ['start p1', 'cancelled p1', 'start c1', 'done c1', 'start p2', 'cancelled p2', 'start e1', 'done e1', 'start p3', 'done p3']);
 });
 
 test('a queued completion superseded twice (typing during an edit) is cancelled, not an error', async () => {

@@ -89,6 +89,25 @@ test('KV reuse: typing reuses the shared blocks and gives the same tokens as a c
   assert.equal(warm.tokens, cold.tokens);
 });
 
+test('prefill: the prompt of a place goes into the cache; the first keystroke there reuses it and answers as cold', async () => {
+  const suffix = '\n\nprint(mul(2, 3))\n';
+  await engine.complete({ prefix: 'something else entirely', suffix: '', maxTokens: 4 });
+  const p = await engine.prefill({ prefix: code, suffix, maxTokens: 16 });
+  assert.equal(p.cancelled, false);
+  assert.equal(p.reusedTokens, 0);
+  assert.equal(p.prefilledTokens, Math.floor(p.promptTokens / 4) * 4);
+  assert.equal(engine.state, 'ready', 'a prefill is no generation: the engine never looked busy');
+  const again = await engine.prefill({ prefix: code, suffix, maxTokens: 16 });
+  assert.deepEqual([again.reusedTokens, again.prefilledTokens], [p.prefilledTokens, 0], 'the same place twice: nothing to do');
+  const typed = await engine.complete({ prefix: code + 'r', suffix, maxTokens: 16 });
+  assert.ok(typed.reusedTokens >= typed.promptTokens - 8, `reused ${typed.reusedTokens} of ${typed.promptTokens}`);
+  await engine.complete({ prefix: 'something else entirely', suffix: '', maxTokens: 4 });
+  const cold = await engine.complete({ prefix: code + 'r', suffix, maxTokens: 16 });
+  assert.equal(cold.reusedTokens, 0);
+  assert.equal(typed.text, cold.text);
+  await rejectsWith(engine.prefill({ prefix: 1 as unknown as string, suffix: '', maxTokens: 4 }), ErrorCodes.BadRequest, /prefix must be a string/);
+});
+
 test('bad params are BadRequest errors; the worker stays up', async () => {
   await rejectsWith(engine.complete({ prefix: 'x', suffix: '', maxTokens: 0 }), ErrorCodes.BadRequest, /maxTokens must be an integer/);
   await rejectsWith(engine.complete({ prefix: 3 as unknown as string, suffix: '', maxTokens: 4 }), ErrorCodes.BadRequest, /prefix must be a string/);

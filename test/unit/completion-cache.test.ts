@@ -30,7 +30,7 @@ test('cache: LRU evicts the oldest', () => {
   assert.equal(c.get('b', ''), undefined);
 });
 
-const settings = () => ({ multiline: 'auto' as const, prefixTokens: 200, suffixTokens: 50, maxNewTokens: 32, otherFilesTokens: 0, debounceMinMs: 1, debounceMaxMs: 20 });
+const settings = () => ({ multiline: 'auto' as const, prefixTokens: 200, suffixTokens: 50, maxNewTokens: 32, otherFilesTokens: 0, debounceMinMs: 1, debounceMaxMs: 20, prefillOnCursorRest: false });
 const counter = () => ({ count: (t: string) => t.length });
 const input = (text: string) => ({ text, offset: text.length, indentUnit: '    ', tabSize: 4 });
 

@@ -26,7 +26,7 @@ test('confidentText leaves out the lines at the cut that only open what the unsu
   assert.equal(confidentText({ text: '"""', confidentLines: 1 }, 'def f():\n    '), '"""', 'nothing cut: the answer as it is');
 });
 
-const settings = (extra = {}) => () => ({ multiline: 'always' as const, prefixTokens: 200, suffixTokens: 50, maxNewTokens: 32, otherFilesTokens: 0, debounceMinMs: 0, debounceMaxMs: 0, ...extra });
+const settings = (extra = {}) => () => ({ multiline: 'always' as const, prefixTokens: 200, suffixTokens: 50, maxNewTokens: 32, otherFilesTokens: 0, debounceMinMs: 0, debounceMaxMs: 0, prefillOnCursorRest: false, ...extra });
 const counter = () => ({ count: (t: string) => t.length });
 const input = (text: string) => ({ text, offset: text.length, indentUnit: '    ', tabSize: 4 });
 const SURE_THEN_GUESS = { text: 'total = 0\n    for x in xs:\n        total += x', lineConfidence: [0.9, 0.6, 0.05], confidentLines: 2 };

@@ -1,7 +1,7 @@
 // A fake Engine for the completion core's tests: each request "runs" for `passMs` per forward pass and
 // checks its CancellationToken between passes, like the worker; it counts requests in flight.
 import type { CancellationToken } from 'vscode-jsonrpc';
-import type { CompleteParams, GenerateResult } from '../../src/engine/protocol';
+import type { CompleteParams, GenerateResult, PrefillParams, PrefillResult } from '../../src/engine/protocol';
 
 export class FakeEngine {
   inFlight = 0;
@@ -15,6 +15,13 @@ export class FakeEngine {
     private readonly passes = 5,
     private readonly passMs = 10,
   ) {}
+
+  prefills: PrefillParams[] = [];
+
+  async prefill(params: PrefillParams): Promise<PrefillResult> {
+    this.prefills.push(params);
+    return { promptTokens: 10, reusedTokens: 0, prefilledTokens: 8, ms: 1, cancelled: false };
+  }
 
   async complete(params: CompleteParams, token?: CancellationToken): Promise<GenerateResult> {
     this.calls.push(params);

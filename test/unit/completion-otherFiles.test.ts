@@ -92,7 +92,7 @@ test('context: the most alike snippet comes last, next to the file\'s own code',
 
 test('the completer sends the snippets before the prefix window, which gives up their tokens', async () => {
   const engine = new FakeEngine(() => 'round(rate * weight_kg, 2)', 1, 1);
-  const settings = () => ({ multiline: 'never' as const, prefixTokens: 800, suffixTokens: 50, maxNewTokens: 32, otherFilesTokens: 300, debounceMinMs: 0, debounceMaxMs: 0 });
+  const settings = () => ({ multiline: 'never' as const, prefixTokens: 800, suffixTokens: 50, maxNewTokens: 32, otherFilesTokens: 300, debounceMinMs: 0, debounceMaxMs: 0, prefillOnCursorRest: false });
   const c = new Completer(engine, () => chars, settings);
   c.otherFiles.remember('lib/shipping.py', SHIPPING, 'python');
   const text = 'x = 1\n'.repeat(100) + ORDER_PREFIX;

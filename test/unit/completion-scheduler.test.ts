@@ -5,7 +5,7 @@ import { LatestOnlyScheduler } from '../../src/completion/scheduler';
 import { Completer } from '../../src/completion/completer';
 import { FakeEngine } from './completion-fakeEngine';
 
-const settings = () => ({ multiline: 'auto' as const, prefixTokens: 200, suffixTokens: 50, maxNewTokens: 32, otherFilesTokens: 0, debounceMinMs: 5, debounceMaxMs: 40 });
+const settings = () => ({ multiline: 'auto' as const, prefixTokens: 200, suffixTokens: 50, maxNewTokens: 32, otherFilesTokens: 0, debounceMinMs: 5, debounceMaxMs: 40, prefillOnCursorRest: false });
 const counter = () => ({ count: (t: string) => t.length });
 
 test('scheduler: a new request cancels the running one and waits for it to settle', async () => {

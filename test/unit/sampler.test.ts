@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
-import { generate, PromptCache, transferSchedule, type DecodeOptions, type SpecialIds } from '../../src/engine/sampler';
+import { generate, prefillPrompt, PromptCache, transferSchedule, type DecodeOptions, type SpecialIds } from '../../src/engine/sampler';
 import { FakeModel, oneHot } from './samplerFakeModel';
 
 const V = 32;
@@ -274,4 +274,35 @@ test('a prefill cancelled between chunks keeps the chunks done for the next requ
   assert.equal(next.reusedTokens, 16);
   assert.equal(m.calls[0].start, 16);
   assert.deepEqual(next.tokens, (await generate(hashing(), p, opts(), special)).tokens);
+});
+
+test('prefillPrompt: the prompt of a place goes into the cache; the first keystroke there prefills only its own block', async () => {
+  const cache = new PromptCache();
+  const m = chunked(hashing(), 8);
+  const p = prompt(42); // 40 positions in whole blocks
+  const r = await prefillPrompt(m, p, 4, cache);
+  assert.deepEqual(r, { reusedTokens: 0, prefilledTokens: 40 });
+  assert.deepEqual(m.calls.map((c) => [c.start, c.ids.length, c.logitsFrom]), [[0, 8, 8], [8, 8, 8], [16, 8, 8], [24, 8, 8], [32, 8, 8]], 'no logits asked');
+  // The keystroke: the prompt's tail changes (one more token, and the last one merged with it).
+  const typed = [...p.slice(0, 41), 33, 34];
+  m.calls = [];
+  const warm = await generate(m, typed, opts(), special, { cache });
+  assert.equal(warm.reusedTokens, 40);
+  assert.equal(m.calls[0].start, 40, 'no prefill pass: the first pass is the first block of the answer');
+  assert.deepEqual(warm.tokens, (await generate(hashing(), typed, opts(), special)).tokens, 'the same answer as cold');
+});
+
+test('prefillPrompt: a place already in the cache keeps it (and the answer blocks after it); a stopped one changes nothing', async () => {
+  const cache = new PromptCache();
+  const m = hashing();
+  const p = prompt(21);
+  await generate(m, p, opts(), special, { cache });
+  const held = cache.kv!.length;
+  m.calls = [];
+  assert.deepEqual(await prefillPrompt(m, p, 4, cache), { reusedTokens: 20, prefilledTokens: 0 });
+  assert.equal(m.calls.length, 0);
+  assert.equal(cache.kv!.length, held, 'the answer blocks stay for a request that extends the answer');
+  const elsewhere = [12, ...prompt(29)];
+  assert.deepEqual(await prefillPrompt(m, elsewhere, 4, cache, () => true), { reusedTokens: 0, prefilledTokens: 0 });
+  assert.equal(cache.kv!.length, held, 'stopped before its first pass: the cache is as it was');
 });
