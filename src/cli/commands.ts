@@ -113,6 +113,9 @@ export async function fill(argv: string[], out: Out = stdout): Promise<void> {
         text,
         holes: holes.map((h) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine })),
         maxTokens: maxTokens(v, 128),
+        // As the editor: each hole sees what a completion at its marker would see.
+        prefixTokens: DEFAULT_COMPLETER_SETTINGS.prefixTokens,
+        suffixTokens: DEFAULT_COMPLETER_SETTINGS.suffixTokens,
         decoding: decoding(v),
         minLineConfidence: 'package',
       },

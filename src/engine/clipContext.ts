@@ -42,6 +42,20 @@ export function fitFimPrompt(tok: CodeTokenizer, m: Manifest, prefix: string, su
   throw new Error('could not fit the prompt into the model context');
 }
 
+/**
+ * The text nearest the cursor within token budgets (the editor's completion windows, src/completion/
+ * context.ts, for requests that send their text whole: hole fills): the suffix's first suffixTokens up to
+ * a line break, the prefix's last prefixTokens from a line start, the suffix's unused budget going to
+ * the prefix. A model trained on short windows answers noise from a whole file's context (README).
+ */
+export function clipToWindows(tok: CodeTokenizer, prefix: string, suffix: string, budget: { prefixTokens: number; suffixTokens: number }): { prefix: string; suffix: string } {
+  const suf = tok.encode(suffix);
+  const keptSuffix = suf.length <= budget.suffixTokens ? suffix : keepStart(tok, suf, budget.suffixTokens);
+  const prefixBudget = budget.prefixTokens + Math.max(0, budget.suffixTokens - suf.length);
+  const pre = tok.encode(prefix);
+  return { prefix: pre.length <= prefixBudget ? prefix : keepEnd(tok, pre, prefixBudget), suffix: keptSuffix };
+}
+
 /** Text of the last n tokens, from the first line start inside them. */
 function keepEnd(tok: CodeTokenizer, ids: number[], n: number): string {
   if (n <= 0) return '';

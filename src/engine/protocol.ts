@@ -104,6 +104,12 @@ export interface FillParams {
   text: string;
   holes: Hole[];
   maxTokens: number;
+  /**
+   * Token budgets of each hole's prompt: the text nearest the hole, in whole lines, as a completion's
+   * windows (the editor sends its completion settings). Absent: as much as the model's context holds.
+   */
+  prefixTokens?: number;
+  suffixTokens?: number;
   decoding?: DecodingOptions;
   /**
    * As for edits: the lines below this floor in [0, 1] ('package': the package's decoding.minLineConfidence)

@@ -3,7 +3,7 @@
  * into the context, run the sampler, turn tokens into the answer's text.
  */
 import type { CancellationToken } from 'vscode-jsonrpc';
-import { fitFimPrompt, promptRoom } from './clipContext';
+import { clipToWindows, fitFimPrompt, promptRoom } from './clipContext';
 import type { LoadedModel } from './loadedModel';
 import type { DecodingDefaults } from './package/manifest';
 import { editPrompt } from './prompts';
@@ -93,7 +93,8 @@ export function confidentLines(lineConfidence: readonly number[], floor: number)
 }
 
 /**
- * Holes are filled left to right; each fill is context for the next; later markers are left out. Like an
+ * Holes are filled left to right; each fill is context for the next; later markers are left out. With
+ * budgets, a hole's prompt is the text nearest it, as a completion's windows. Like an
  * edit, a fill is reviewed before it is accepted: its unsure lines are listed (each fill's unsureLines),
  * never cut. The editor and the CLI post-process each fill as a completion (src/completion/holeFills.ts).
  */
@@ -109,17 +110,29 @@ export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks
     }
     end = h.offset + h.length;
   }
+  const budget = windowBudget(params);
   // The text after each hole up to the next one: a hole's suffix is its own gap and every later one.
   const gaps = order.map((h, k) => params.text.slice(h.offset + h.length, order[k + 1]?.offset ?? params.text.length));
   const fills: GenerateResult[] = new Array(order.length);
   let done = params.text.slice(0, order[0]?.offset ?? params.text.length); // up to the current hole, earlier ones filled
   for (const [k, h] of order.entries()) {
-    const hole = { prefix: done, suffix: gaps.slice(k).join(''), singleLine: h.singleLine === true, maxTokens: params.maxTokens, decoding: params.decoding };
+    const around = { prefix: done, suffix: gaps.slice(k).join('') };
+    const { prefix, suffix } = budget ? clipToWindows(lm.tokenizer, around.prefix, around.suffix, budget) : around;
+    const hole = { prefix, suffix, singleLine: h.singleLine === true, maxTokens: params.maxTokens, decoding: params.decoding };
     const r = await infill(lm, hole, { floor, report: 'unsureLines' }, hooks);
     fills[h.i] = r;
     done += r.text + gaps[k];
   }
   return { fills, text: done };
+}
+
+/** A fill's window budgets, both or neither. */
+function windowBudget(p: FillParams): { prefixTokens: number; suffixTokens: number } | undefined {
+  if (p.prefixTokens === undefined && p.suffixTokens === undefined) return undefined;
+  for (const k of ['prefixTokens', 'suffixTokens'] as const) {
+    if (!(Number.isInteger(p[k]) && p[k]! >= 0)) throw badRequest(`${k} must be an integer >= 0 when the other budget is given (is ${JSON.stringify(p[k])})`);
+  }
+  return { prefixTokens: p.prefixTokens!, suffixTokens: p.suffixTokens! };
 }
 
 export async function edit(lm: LoadedModel, params: EditParams, hooks: TaskHooks = {}): Promise<GenerateResult> {

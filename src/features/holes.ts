@@ -9,7 +9,7 @@ import { placeFills } from '../completion/holeFills';
 import { findHoles, type HoleMarker } from '../completion/holes';
 import type { DiffSessions } from './diffSessions';
 import type { EngineHost } from './engineHost';
-import { decodingOptions } from './config';
+import { completerSettings, decodingOptions } from './config';
 import { indentationOf } from './inlineCompletion';
 import { errorMessage, log } from './log';
 import type { StatusBar } from './statusBar';
@@ -37,6 +37,7 @@ export class HoleFeature implements vscode.Disposable {
     }
     const model = await this.host.whenReady();
     if (!model) return;
+    const windows = completerSettings();
     const session = await this.sessions.start(document, 0, document.lineCount - 1, `Fill ${holes.length} hole(s)`);
     const cts = new CancellationTokenSource();
     session.cancelGeneration = () => cts.cancel();
@@ -47,7 +48,16 @@ export class HoleFeature implements vscode.Disposable {
         { location: vscode.ProgressLocation.Window, title: `DiffCoder: filling ${holes.length} hole(s)` },
         () =>
           this.host.engine.fill(
-            { text, holes: holes.map((h) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine })), maxTokens: 256, decoding: decodingOptions(), minLineConfidence: 'package' },
+            {
+              text,
+              holes: holes.map((h) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine })),
+              maxTokens: 256,
+              // Each hole sees what a completion at its marker would see, not the whole file.
+              prefixTokens: windows.prefixTokens,
+              suffixTokens: windows.suffixTokens,
+              decoding: decodingOptions(),
+              minLineConfidence: 'package',
+            },
             cts.token,
           ),
       );

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { fitFimPrompt, promptRoom } from '../../src/engine/clipContext';
+import { clipToWindows, fitFimPrompt, promptRoom } from '../../src/engine/clipContext';
 import type { Manifest } from '../../src/engine/package/manifest';
 import { fimPrompt } from '../../src/engine/prompts';
 import { stripFences } from '../../src/engine/tasks';
@@ -50,6 +50,20 @@ test('too long: keeps the end of the prefix and the start of the suffix, in whol
   const fit2 = fitFimPrompt(tok, manifest, prefix, 'end\n', 400);
   assert.ok(tok.decode(fit2.ids).includes('<|fim_suffix|>end\n<|fim_prefix|>'));
   assert.ok(fit2.ids.length >= 380, `${fit2.ids.length}`);
+});
+
+test('clipToWindows: the text nearest the cursor within the budgets, in whole lines; the suffix\'s spare budget goes to the prefix', () => {
+  const prefix = lines(0, 300) + '    ';
+  const suffix = lines(300, 600);
+  const w = clipToWindows(tok, prefix, suffix, { prefixTokens: 200, suffixTokens: 60 });
+  const [p, s] = [tok.encode(w.prefix).length, tok.encode(w.suffix).length];
+  assert.ok(p <= 200 && p > 180 && s <= 60 && s > 45, `prefix ${p}, suffix ${s} tokens`);
+  assert.ok(w.prefix.endsWith('value_299 = compute(299)\n    ') && /^value_\d+ = compute/.test(w.prefix), JSON.stringify(w.prefix.slice(0, 40)));
+  assert.ok(w.suffix.startsWith('value_300 = compute(300)\n') && w.suffix.endsWith(')\n'));
+  const short = clipToWindows(tok, prefix, 'end\n', { prefixTokens: 200, suffixTokens: 60 });
+  assert.equal(short.suffix, 'end\n');
+  assert.ok(tok.encode(short.prefix).length > 230, 'the short suffix leaves its budget to the prefix');
+  assert.deepEqual(clipToWindows(tok, 'a = 1\n', '\nb = 2\n', { prefixTokens: 200, suffixTokens: 60 }), { prefix: 'a = 1\n', suffix: '\nb = 2\n' });
 });
 
 test('stripFences: the code inside a ``` fence, opening line optional', () => {

@@ -108,6 +108,18 @@ test('prefill: the prompt of a place goes into the cache; the first keystroke th
   await rejectsWith(engine.prefill({ prefix: 1 as unknown as string, suffix: '', maxTokens: 4 }), ErrorCodes.BadRequest, /prefix must be a string/);
 });
 
+test('fill with window budgets: each hole\'s prompt is the text nearest it, as a completion\'s', async () => {
+  const body = Array.from({ length: 200 }, (_, i) => `v${i} = f(${i})\n`).join('');
+  const text = body + '# FILL\n' + body;
+  const hole = { offset: body.length, length: '# FILL'.length };
+  const whole = await engine.fill({ text, holes: [hole], maxTokens: 4 });
+  const windowed = await engine.fill({ text, holes: [hole], maxTokens: 4, prefixTokens: 100, suffixTokens: 50 });
+  assert.ok(whole.fills[0].promptTokens > 1000, `${whole.fills[0].promptTokens}`);
+  assert.ok(windowed.fills[0].promptTokens <= 155, `${windowed.fills[0].promptTokens}`);
+  assert.ok(windowed.text.startsWith(body), 'the text outside the holes is all there');
+  await rejectsWith(engine.fill({ text, holes: [hole], maxTokens: 4, prefixTokens: 100 }), ErrorCodes.BadRequest, /suffixTokens must be an integer >= 0/);
+});
+
 test('bad params are BadRequest errors; the worker stays up', async () => {
   await rejectsWith(engine.complete({ prefix: 'x', suffix: '', maxTokens: 0 }), ErrorCodes.BadRequest, /maxTokens must be an integer/);
   await rejectsWith(engine.complete({ prefix: 3 as unknown as string, suffix: '', maxTokens: 4 }), ErrorCodes.BadRequest, /prefix must be a string/);
