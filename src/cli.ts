@@ -22,8 +22,10 @@ commands:
                                                 0: every line) (--raw: as the model said it); --other: files
                                                 worked in lately, whose code most like the cursor's goes into
                                                 the prompt (up to N tokens, default 256, 0: none)
-  fill FILE [--write]                           fill hole markers: a line holding only <FILL>, # FILL or
-                                                // FILL, or /*FILL*/ or <FILL> inside a line
+  fill FILE [--write] [--raw] [--other FILE]... [--other-files-tokens N]
+                                                fill hole markers: a line holding only <FILL>, # FILL or
+                                                // FILL, or /*FILL*/ or <FILL> inside a line; each hole
+                                                sees what a completion there would (--other: as complete)
   edit FILE --lines A-B --instruction TEXT [--raw]
                                                 rewrite lines A..B as instructed; prints them as the
                                                 editor's proposal would leave them (an answer cut short

@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): DiffCoderApi {
     sessions,
     inline,
     new EditFeature(context, host, sessions, status),
-    new HoleFeature(host, sessions, status),
+    new HoleFeature(host, sessions, status, inline.completer.otherFiles),
     new CodeActionsFeature(),
     registerToggles(status, host),
     new ModelManager(context, host),

@@ -7,7 +7,8 @@ import { applyHunks, computeHunks, finishedState, proposalOf } from '../completi
 import { DEFAULT_COMPLETER_SETTINGS } from '../completion/completer';
 import type { MultilineMode } from '../completion/multiline';
 import type { GenerateResult } from '../engine/protocol';
-import { EditorCompletions } from './editorCompletions';
+import { OtherFiles, otherFilesBudget, otherFilesContext } from '../completion/otherFiles';
+import { EditorCompletions, tokenCounterFor } from './editorCompletions';
 import { withEngine } from './engine';
 import { decoding, languageOf, loadParams, maxTokens, minLineConfidence, otherFilesTokens, parse, readDocument, readSource, UsageError } from './options';
 
@@ -100,18 +101,25 @@ export async function complete(argv: string[], out: Out = stdout): Promise<void>
  * the model wrote them.
  */
 export async function fill(argv: string[], out: Out = stdout): Promise<void> {
-  const { values: v, positionals } = parse(argv, { write: { type: 'boolean' }, raw: { type: 'boolean' } });
+  const { values: v, positionals } = parse(argv, { write: { type: 'boolean' }, raw: { type: 'boolean' }, other: { type: 'string', multiple: true }, 'other-files-tokens': { type: 'string' } });
   const file = positionals[0];
   const { text, crlf } = readDocument(file, 'FILE: diffcoder fill FILE');
   const holes = findHoles(text);
   if (!holes.length) {
     throw new UsageError(`${file} has no hole to fill: mark one with a line holding only <FILL>, # FILL or // FILL, or with /*FILL*/ or <FILL> inside a line`);
   }
-  await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
+  const load = loadParams(v);
+  // As the editor: the files worked in lately (the first given the most recent) give each hole context.
+  const others = new OtherFiles();
+  for (const f of [...((v.other as string[] | undefined) ?? [])].reverse()) others.remember(f, readDocument(f, '--other FILE').text, languageOf(f));
+  const budget = otherFilesBudget({ ...DEFAULT_COMPLETER_SETTINGS, otherFilesTokens: otherFilesTokens(v) ?? DEFAULT_COMPLETER_SETTINGS.otherFilesTokens });
+  const counter = tokenCounterFor(load.modelDir);
+  const contexts = holes.map((h) => otherFilesContext(others, { prefix: text.slice(0, h.offset), path: file, languageId: languageOf(file!) }, budget, counter));
+  await withEngine(load, v.verbose === true, async ({ engine, token }) => {
     const r = await engine.fill(
       {
         text,
-        holes: holes.map((h) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine })),
+        holes: holes.map((h, i) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine, context: contexts[i].text })),
         maxTokens: maxTokens(v, 128),
         // As the editor: each hole sees what a completion at its marker would see.
         prefixTokens: DEFAULT_COMPLETER_SETTINGS.prefixTokens,

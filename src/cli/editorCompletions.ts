@@ -32,7 +32,8 @@ export interface EditorAnswer {
   insideWord?: boolean;
 }
 
-function tokenCounterFor(modelDir: string): TokenCounter {
+/** The package's tokenizer as the editor counts prompt tokens with it (an estimate without one). */
+export function tokenCounterFor(modelDir: string): TokenCounter {
   try {
     const tok = CodeTokenizer.fromFile(path.join(modelDir, 'tokenizer.json'));
     return new LineTokenCounter({ count: (t) => tok.encode(t).length });

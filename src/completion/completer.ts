@@ -17,7 +17,7 @@ import { filterContextAt, postProcess } from './filters';
 import { isMultiline, type MultilineMode } from './multiline';
 import { LatestOnlyScheduler } from './scheduler';
 import { cacheKey } from './cache';
-import { OtherFiles, otherFilesContext } from './otherFiles';
+import { OtherFiles, otherFilesBudget, otherFilesContext } from './otherFiles';
 
 export interface CompleterSettings {
   multiline: MultilineMode;
@@ -285,7 +285,7 @@ export class Completer {
     const s = this.settings();
     const counter = this.counter();
     const prefix = input.text.slice(0, input.offset);
-    const other = otherFilesContext(this.otherFiles, { prefix, path: input.path, languageId: input.languageId }, Math.min(s.otherFilesTokens, s.prefixTokens / 2), counter);
+    const other = otherFilesContext(this.otherFiles, { prefix, path: input.path, languageId: input.languageId }, otherFilesBudget(s), counter);
     const windows = buildWindows(input.text, input.offset, { prefixTokens: s.prefixTokens - other.tokens, suffixTokens: s.suffixTokens }, counter);
     return { windows, other };
   }

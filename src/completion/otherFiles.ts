@@ -206,6 +206,11 @@ export function formatSnippet(s: Pick<Snippet, 'path' | 'text'>, comment: string
   return `${comment} ${s.path}\n${s.text}\n`;
 }
 
+/** The tokens snippets of other files may take: the setting's, at most half of the prefix's budget. */
+export function otherFilesBudget(s: { otherFilesTokens: number; prefixTokens: number }): number {
+  return Math.min(s.otherFilesTokens, s.prefixTokens / 2);
+}
+
 /**
  * The prompt text that goes before the file's own prefix: the best snippets that fit `budget` tokens
  * together, or '' (no other files of the language, nothing alike, a language without line comments to

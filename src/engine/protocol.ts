@@ -97,6 +97,11 @@ export interface Hole {
   length: number;
   /** The fill ends at a line break (a marker inside a line of code). */
   singleLine?: boolean;
+  /**
+   * Code from other files the user worked in, put before the hole's prompt (the editor's context from
+   * other files, src/completion/otherFiles.ts); with window budgets it takes its tokens from prefixTokens.
+   */
+  context?: string;
 }
 
 export interface FillParams {

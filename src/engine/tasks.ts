@@ -109,6 +109,7 @@ export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks
       throw badRequest(`hole ${h.i} {offset: ${h.offset}, length: ${h.length}} is out of range or overlaps another (text has ${params.text.length} characters)`);
     }
     end = h.offset + h.length;
+    if (h.context !== undefined) checkString(h.context, `holes[${h.i}].context`);
   }
   const budget = windowBudget(params);
   // The text after each hole up to the next one: a hole's suffix is its own gap and every later one.
@@ -117,8 +118,10 @@ export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks
   let done = params.text.slice(0, order[0]?.offset ?? params.text.length); // up to the current hole, earlier ones filled
   for (const [k, h] of order.entries()) {
     const around = { prefix: done, suffix: gaps.slice(k).join('') };
-    const { prefix, suffix } = budget ? clipToWindows(lm.tokenizer, around.prefix, around.suffix, budget) : around;
-    const hole = { prefix, suffix, singleLine: h.singleLine === true, maxTokens: params.maxTokens, decoding: params.decoding };
+    const context = h.context ?? '';
+    const own = budget ? { ...budget, prefixTokens: Math.max(0, budget.prefixTokens - lm.tokenizer.encode(context).length) } : undefined;
+    const { prefix, suffix } = own ? clipToWindows(lm.tokenizer, around.prefix, around.suffix, own) : around;
+    const hole = { prefix: context + prefix, suffix, singleLine: h.singleLine === true, maxTokens: params.maxTokens, decoding: params.decoding };
     const r = await infill(lm, hole, { floor, report: 'unsureLines' }, hooks);
     fills[h.i] = r;
     done += r.text + gaps[k];

@@ -1,23 +1,32 @@
 /**
  * Hole filling: "Fill hole" on one marker (code action) and "Fill all holes" in the file, both in one
- * engine.fill request, each fill post-processed as a completion at its marker (src/completion/holeFills.ts),
+ * engine.fill request, each hole's prompt what a completion at its marker would have (its windows, the
+ * files worked in lately), each fill post-processed as a completion there (src/completion/holeFills.ts),
  * shown as a diff proposal to accept like an edit.
  */
 import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { placeFills } from '../completion/holeFills';
 import { findHoles, type HoleMarker } from '../completion/holes';
+import { otherFilesBudget, otherFilesContext, type OtherFiles } from '../completion/otherFiles';
 import type { DiffSessions } from './diffSessions';
 import type { EngineHost } from './engineHost';
 import { completerSettings, decodingOptions } from './config';
 import { indentationOf } from './inlineCompletion';
 import { errorMessage, log } from './log';
+import { promptPathOf } from './otherFiles';
 import type { StatusBar } from './statusBar';
 
 export class HoleFeature implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly host: EngineHost, private readonly sessions: DiffSessions, private readonly status: StatusBar) {
+  constructor(
+    private readonly host: EngineHost,
+    private readonly sessions: DiffSessions,
+    private readonly status: StatusBar,
+    /** The files the user worked in lately (the inline completions keep them): context for each hole, as for a completion. */
+    private readonly otherFiles: OtherFiles,
+  ) {
     this.disposables.push(
       vscode.commands.registerCommand('diffcoder.fillHoles', (uri?: string) => this.fill(uri)),
       vscode.commands.registerCommand('diffcoder.fillHole', (uri: string, line: number) => this.fill(uri, line)),
@@ -38,6 +47,8 @@ export class HoleFeature implements vscode.Disposable {
     const model = await this.host.whenReady();
     if (!model) return;
     const windows = completerSettings();
+    const at = (offset: number) => ({ prefix: text.slice(0, offset), path: promptPathOf(document), languageId: document.languageId });
+    const contexts = holes.map((h) => otherFilesContext(this.otherFiles, at(h.offset), otherFilesBudget(windows), this.host.counter()));
     const session = await this.sessions.start(document, 0, document.lineCount - 1, `Fill ${holes.length} hole(s)`);
     const cts = new CancellationTokenSource();
     session.cancelGeneration = () => cts.cancel();
@@ -50,7 +61,7 @@ export class HoleFeature implements vscode.Disposable {
           this.host.engine.fill(
             {
               text,
-              holes: holes.map((h) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine })),
+              holes: holes.map((h, i) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine, context: contexts[i].text })),
               maxTokens: 256,
               // Each hole sees what a completion at its marker would see, not the whole file.
               prefixTokens: windows.prefixTokens,
@@ -64,8 +75,10 @@ export class HoleFeature implements vscode.Disposable {
       const tokens = result.fills.reduce((a, f) => a + f.tokens, 0);
       const placed = placeFills(text, holes, result.fills, indentationOf(document));
       const unsure = [...placed.unsure.keys()];
+      const others = [...new Set(contexts.flatMap((c) => c.snippets.map((o) => o.path)))];
       log().info(
         `fill done: ${holes.length} hole(s), ${tokens} tok, ${Date.now() - t0} ms` +
+          (others.length ? `, other files ${others.join(', ')}` : '') +
           (placed.unfilled.length ? `, left unfilled ${placed.unfilled.map((u) => `${u.hole + 1} (${u.why})`).join(', ')}` : '') +
           (unsure.length ? `, unsure lines ${unsure.map((i) => i + 1).join(', ')}` : ''),
       );

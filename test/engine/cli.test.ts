@@ -113,6 +113,16 @@ test('fill: the model\'s fills (--raw) replace every marker; what is written is 
   assert.equal(fs.readFileSync(copy, 'utf8'), r.text);
 });
 
+test('fill --other: a file worked in lately gives each hole context, as for a completion', () => {
+  const ops = path.join(tmp, 'ops.py');
+  fs.writeFileSync(ops, 'def mul_add(a, b, c):\n    return mul(a, b) + c\n');
+  const plain = json(cli(['fill', src, '--model', m.dir, '--max-tokens', '4', '--json']));
+  const helped = json(cli(['fill', src, '--model', m.dir, '--max-tokens', '4', '--json', '--other', ops]));
+  assert.ok(helped.fills[0].promptTokens > plain.fills[0].promptTokens + 10, `${helped.fills[0].promptTokens} vs ${plain.fills[0].promptTokens} prompt tokens`);
+  const none = json(cli(['fill', src, '--model', m.dir, '--max-tokens', '4', '--json', '--other', ops, '--other-files-tokens', '0']));
+  assert.equal(none.fills[0].promptTokens, plain.fills[0].promptTokens);
+});
+
 test('fill names the filled lines the model is unsure of (the package\'s floor), and changes none of them', () => {
   const dir = copyPackage(m.dir, 'fill-floor');
   editManifest(dir, (mf) => (mf.decoding.minLineConfidence = 0.5)); // a random tiny model is unsure everywhere

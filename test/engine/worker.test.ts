@@ -118,6 +118,18 @@ test('fill with window budgets: each hole\'s prompt is the text nearest it, as a
   assert.ok(windowed.fills[0].promptTokens <= 155, `${windowed.fills[0].promptTokens}`);
   assert.ok(windowed.text.startsWith(body), 'the text outside the holes is all there');
   await rejectsWith(engine.fill({ text, holes: [hole], maxTokens: 4, prefixTokens: 100 }), ErrorCodes.BadRequest, /suffixTokens must be an integer >= 0/);
+  // Context from other files goes before the hole's prompt and takes its tokens from the prefix's budget.
+  const context = '# helpers.py\ndef scale(values, k):\n    return [v * k for v in values]\n\n';
+  const withContext = await engine.fill({ text, holes: [{ ...hole, context }], maxTokens: 4, prefixTokens: 100, suffixTokens: 50 });
+  assert.ok(Math.abs(withContext.fills[0].promptTokens - windowed.fills[0].promptTokens) <= 8, `${withContext.fills[0].promptTokens} vs ${windowed.fills[0].promptTokens}: the same budget`);
+  const short = 'x = 1\n# FILL\n';
+  const [plain, helped] = await Promise.all([
+    engine.fill({ text: short, holes: [{ offset: 6, length: 6 }], maxTokens: 4 }),
+    engine.fill({ text: short, holes: [{ offset: 6, length: 6, context }], maxTokens: 4 }),
+  ]);
+  assert.ok(helped.fills[0].promptTokens >= plain.fills[0].promptTokens + 15, 'the context is in the prompt');
+  assert.equal(helped.text.startsWith('x = 1\n'), true, 'and not in the filled text');
+  await rejectsWith(engine.fill({ text: short, holes: [{ offset: 6, length: 6, context: 3 as unknown as string }], maxTokens: 4 }), ErrorCodes.BadRequest, /holes\[0\]\.context must be a string/);
 });
 
 test('bad params are BadRequest errors; the worker stays up', async () => {
