@@ -7,8 +7,6 @@
  */
 import * as vscode from 'vscode';
 import type { Completer, CompletionInput } from '../completion/completer';
-import { isEnabledFor } from './config';
-import { PROPOSAL_SCHEME } from './diffSession';
 
 /** How long the cursor stays before its place counts as a rest: longer than the pauses of arrow-key travel. */
 const REST_MS = 300;
@@ -16,6 +14,8 @@ const REST_MS = 300;
 export function watchCursorRest(
   completer: Completer,
   inputAt: (document: vscode.TextDocument, position: vscode.Position) => CompletionInput,
+  /** Whether suggestions come in this document at all. */
+  offers: (document: vscode.TextDocument) => boolean,
   modelReady: () => boolean,
 ): vscode.Disposable {
   let timer: NodeJS.Timeout | undefined;
@@ -25,7 +25,7 @@ export function watchCursorRest(
     timer = undefined;
     if (vscode.window.activeTextEditor !== editor || Date.now() - lastEdit < REST_MS) return;
     const { document, selection } = editor;
-    if (!selection.isEmpty || !isEnabledFor(document.languageId) || !modelReady()) return;
+    if (!selection.isEmpty || !offers(document) || !modelReady()) return;
     const place = `${document.uri.toString()}@${document.version}:${document.offsetAt(selection.active)}`;
     if (place === lastRest) return;
     lastRest = place;
@@ -33,8 +33,7 @@ export function watchCursorRest(
   };
   const moved = (editor: vscode.TextEditor) => {
     clearTimeout(timer);
-    const scheme = editor.document.uri.scheme;
-    if (editor.selections.length !== 1 || scheme === PROPOSAL_SCHEME || scheme === 'output') return;
+    if (editor.selections.length !== 1 || !offers(editor.document)) return;
     timer = setTimeout(() => rest(editor), REST_MS);
   };
   return vscode.Disposable.from(

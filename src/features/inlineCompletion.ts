@@ -12,6 +12,7 @@ import { completerSettings, isEnabledFor } from './config';
 import type { EngineHost } from './engineHost';
 import { errorMessage, log } from './log';
 import { watchCursorRest } from './cursorRest';
+import { PROPOSAL_SCHEME } from './diffSession';
 import { promptPathOf, watchOtherFiles } from './otherFiles';
 import type { StatusBar } from './statusBar';
 
@@ -25,6 +26,12 @@ export function indentationOf(document: vscode.TextDocument): { indentUnit: stri
   const tabSize = typeof editor?.options.tabSize === 'number' ? editor.options.tabSize : 4;
   const insertSpaces = editor ? editor.options.insertSpaces !== false : true;
   return { indentUnit: insertSpaces ? ' '.repeat(tabSize) : '\t', tabSize };
+}
+
+/** Documents DiffCoder suggests code in: the language is on, and it is code the user writes (no output, commit message or proposal). */
+export function offersCompletions(document: vscode.TextDocument): boolean {
+  const scheme = document.uri.scheme;
+  return isEnabledFor(document.languageId) && scheme !== 'output' && scheme !== 'vscode-scm' && scheme !== PROPOSAL_SCHEME;
 }
 
 /** What the completion core gets of a document and a cursor: its text with '\n' line breaks (as the model was trained). */
@@ -50,7 +57,7 @@ export class InlineCompletionFeature implements vscode.InlineCompletionItemProvi
     });
     this.disposables.push(
       watchOtherFiles(this.completer.otherFiles),
-      watchCursorRest(this.completer, completionInput, () => this.host.engine.model !== undefined),
+      watchCursorRest(this.completer, completionInput, offersCompletions, () => this.host.engine.model !== undefined),
       vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, this),
       vscode.commands.registerCommand(ACCEPTED_COMMAND, (input: CompletionInput, output: CompletionOutput) => {
         log().info(`completion accepted (${output.text.length} chars, ${output.source}); prefetching what follows`);
@@ -65,8 +72,7 @@ export class InlineCompletionFeature implements vscode.InlineCompletionItemProvi
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    if (!isEnabledFor(document.languageId)) return undefined;
-    if (document.uri.scheme === 'output' || document.uri.scheme === 'vscode-scm') return undefined;
+    if (!offersCompletions(document)) return undefined;
     // With the suggest widget open, its item wins; don't compete with it.
     if (context.selectedCompletionInfo) return undefined;
     if (!this.host.engine.model) {
