@@ -37,7 +37,8 @@ commands:
                                                 "line_confidence": how sure the model was of each line); with
                                                 --as-editor, what the editor would show (as complete does;
                                                 a task's "path", "lang" and "others": [{"path","text","lang"}] are
-                                                its file and the files worked in lately; --other-files-tokens)
+                                                its file and the files worked in lately; --other-files-tokens;
+                                                edits: the proposal taken whole, as edit prints it)
   convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32] [--head F] [--embeddings F] [--name N]
                                                 make a model package from a Hugging Face Llama checkpoint
                                                 (GPU: --weights int4 --head int4; see src/convert/README.md)

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import { placeFills } from '../completion/holeFills';
 import { guessIndentUnit } from '../completion/indentUnit';
 import { findHoles } from '../completion/holes';
-import { applyHunks, computeHunks, finishedState, proposalOf } from '../completion/hunks';
+import { editByRuns, editRuns, editWindow, type EditRun } from '../completion/editRuns';
+import { finishedState } from '../completion/hunks';
 import { DEFAULT_COMPLETER_SETTINGS } from '../completion/completer';
 import type { MultilineMode } from '../completion/multiline';
 import type { GenerateResult } from '../engine/protocol';
@@ -180,28 +181,35 @@ export async function edit(argv: string[], out: Out = stdout): Promise<void> {
     to = Number(m[2] ?? m[1]);
     if (from < 1 || to < from || to > lines.length) throw new UsageError(`--lines ${v.lines} is outside ${file} (lines 1-${lines.length})`);
   }
-  const code = lines.slice(from - 1, to).join('\n');
-  await withEngine(loadParams(v), v.verbose === true, async ({ engine, token }) => {
-    const r = await engine.edit(
-      { instruction: v.instruction as string, code, language: languageOf(file!), maxTokens: maxTokens(v, 512), decoding: decoding(v), minLineConfidence: 'package' },
-      token,
-    );
-    const original = code.split('\n');
-    const proposal = proposalOf(r.text, original, finishedState(r.stoppedBy));
-    const taken = applyHunks(original, computeHunks(original, proposal.lines, { partial: proposal.partial }), () => true).join('\n');
-    const shown = v.raw ? r.text : taken;
+  const selected = lines.slice(from - 1, to);
+  const instruction = v.instruction as string;
+  const load = loadParams(v);
+  await withEngine(load, v.verbose === true, async ({ engine, model, token }) => {
+    // As the editor: a selection longer than the model's trained window is edited in runs (completion/editRuns.ts).
+    const window = editWindow(model.trainedPositions, instruction, tokenCounterFor(load.modelDir));
+    const runs = editRuns(selected, window.fits);
+    const params = { instruction, language: languageOf(file!), maxTokens: maxTokens(v, 512), decoding: decoding(v), minLineConfidence: 'package' as const };
+    const r = await editByRuns(engine, params, selected, runs, window, token);
+    const raw = r.results.map((x) => x.text).join('\n');
+    const shown = v.raw ? raw : r.text;
+    const linesOf = (run: EditRun) => `${from + run.from}-${from + run.to - 1}`;
     if (v.json) {
-      out(JSON.stringify({ ...summary(r), text: shown, raw: r.text }) + '\n');
+      const answers = r.results.map((x, k) => ({ lines: linesOf(runs[k]), ...summary(x) }));
+      out(JSON.stringify({ ...(answers.length === 1 ? answers[0] : { runs: answers }), text: shown, raw }) + '\n');
       return;
     }
     out(shown + (shown.endsWith('\n') ? '' : '\n'));
-    if (r.unsureLines?.length) {
-      process.stderr.write(`note: the model is unsure of line(s) ${r.unsureLines.map((i) => i + 1).join(', ')} of the new code (the editor marks them): check them\n`);
+    if (runs.length > 1) {
+      process.stderr.write(`note: lines ${from}-${to} with their answer are longer than the ${model.trainedPositions} positions the model was trained on: edited in ${runs.length} runs (lines ${runs.map(linesOf).join(', ')})\n`);
     }
-    if (finishedState(r.stoppedBy) === 'cut') {
-      const early = r.stoppedBy === 'budget' ? 'the token budget (--max-tokens)' : r.stoppedBy === 'context' ? "the model's context (select fewer lines)" : 'a loop';
+    if (!v.raw && r.unsure.size) {
+      process.stderr.write(`note: the model is unsure of line(s) ${[...r.unsure.keys()].map((i) => i + 1).join(', ')} of the new code (the editor marks them): check them\n`);
+    }
+    for (const [k, x] of r.results.entries()) {
+      if (finishedState(x.stoppedBy) !== 'cut') continue;
+      const early = x.stoppedBy === 'budget' ? 'the token budget (--max-tokens)' : x.stoppedBy === 'context' ? "the model's context (select fewer lines)" : 'a loop';
       const rest = v.raw ? '--raw prints only what it wrote' : 'the lines it never reached are printed as they were';
-      process.stderr.write(`note: the answer stopped at ${early} before the model ended it: it covers only the start of lines ${from}-${to} (${rest})\n`);
+      process.stderr.write(`note: the answer stopped at ${early} before the model ended it: it covers only the start of lines ${linesOf(runs[k])} (${rest})\n`);
     }
   });
 }
@@ -255,14 +263,16 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
   if (v.task !== 'infill' && v.task !== 'edit') throw new UsageError(`--task must be infill or edit (got ${v.task === undefined ? 'nothing' : JSON.stringify(v.task)})`);
   const kind = v.task;
   const asEditor = v['as-editor'] === true;
-  if (asEditor && kind !== 'infill') throw new UsageError('--as-editor is for --task infill (inline completions)');
+  if (kind === 'edit' && (v.multiline !== undefined || v['min-line-confidence'] !== undefined || v['other-files-tokens'] !== undefined)) {
+    throw new UsageError('--multiline, --min-line-confidence and --other-files-tokens are for --task infill (inline completions)');
+  }
   if (asEditor && v['single-line']) throw new UsageError('--as-editor decides one line or several as the editor does; --multiline never asks for one line');
   if (!asEditor && v.multiline !== undefined) throw new UsageError('--multiline goes with --as-editor (without it, --single-line)');
   if (!asEditor && v['min-line-confidence'] !== undefined) throw new UsageError('--min-line-confidence goes with --as-editor (without it, every answer is scored whole)');
   if (!asEditor && v['other-files-tokens'] !== undefined) throw new UsageError('--other-files-tokens goes with --as-editor (the editor puts the tasks\' "others" into the prompt)');
   const tasks = readTasks(positionals[0] ?? '', kind);
-  // As the editor: its completion budget; otherwise room for a whole held-out middle or edit.
-  const budget = maxTokens(v, asEditor ? DEFAULT_COMPLETER_SETTINGS.maxNewTokens : kind === 'infill' ? 256 : 1024);
+  // As the editor: its completion budget; otherwise room for a whole held-out middle or edit (the editor's edit budget).
+  const budget = maxTokens(v, kind === 'edit' ? 1024 : asEditor ? DEFAULT_COMPLETER_SETTINGS.maxNewTokens : 256);
   const dec = decoding(v);
   const load = loadParams(v);
   await withEngine(load, v.verbose === true, async ({ engine, model, token }) => {
@@ -273,7 +283,8 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
     let shownCount = 0;
     const B = model.blockSize;
     const singleLine = v['single-line'] === true;
-    const editor = asEditor
+    const counter = tokenCounterFor(load.modelDir);
+    const editor = asEditor && kind === 'infill'
       ? new EditorCompletions(engine, load.modelDir, { multiline: multilineMode(v), maxNewTokens: budget, decoding: dec, minLineConfidence: minLineConfidence(v), otherFilesTokens: otherFilesTokens(v) ?? DEFAULT_COMPLETER_SETTINGS.otherFilesTokens })
       : undefined;
     for (const [i, t] of tasks.entries()) {
@@ -286,6 +297,17 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
         if (a.shown) shownCount++;
         const why = a.insideWord ? 'inside a word' : a.droppedBy ? `dropped by ${a.droppedBy}` : undefined;
         line = { task_id: t.task_id, completion: a.shown ? insertedMiddle(t.suffix!, a.shown.text, a.shown.replaceRight) : '', ...(why ? { not_shown: why } : {}) };
+      } else if (asEditor) {
+        // The edit command's proposal, taken whole: in runs where the code and its answer pass the model's trained window.
+        const code = t.code!.split('\n');
+        const window = editWindow(model.trainedPositions, t.instruction!, counter);
+        const runs = editRuns(code, window.fits);
+        const language = typeof v.language === 'string' ? v.language : undefined;
+        const e = await editByRuns(engine, { instruction: t.instruction!, language, maxTokens: budget, decoding: dec }, code, runs, window, token);
+        const sum = (k: 'tokens' | 'forwardPasses' | 'ms') => e.results.reduce((a, x) => a + x[k], 0);
+        r = { ...e.results[e.results.length - 1], tokens: sum('tokens'), forwardPasses: sum('forwardPasses'), ms: sum('ms') };
+        decoding -= e.results.length - 1; // each run has its own prefill pass; the last is taken off below
+        line = { task_id: t.task_id, completion: e.text, runs: runs.length };
       } else {
         r =
           kind === 'infill'

@@ -50,6 +50,12 @@ export function proposalOf(text: string, original: readonly string[], state: Ans
   return { lines, partial: false };
 }
 
+/** The original lines as the answer's proposal, taken whole, leaves them (a cut answer keeps the lines it never reached). */
+export function takenWhole(text: string, original: readonly string[], state: Exclude<AnswerState, 'streaming'>): string[] {
+  const p = proposalOf(text, original, state);
+  return applyHunks([...original], computeHunks([...original], p.lines, { partial: p.partial }), () => true);
+}
+
 /**
  * A cut answer's lines such that, taken, they leave the selection in the shape it had (./unclosed.ts):
  * nothing left open that the original closed, nothing closed that it left open. The model stopped where

@@ -75,6 +75,7 @@ export class LoadedModel {
       notes: providerNotes(device, m),
       blockSize: m.blockSize,
       maxPositions: m.architecture.maxPositions,
+      trainedPositions: m.architecture.trainedPositions ?? m.architecture.maxPositions,
       vocabSize: m.architecture.vocabSize,
       weights: m.weights.dtype,
       loadMs: Date.now() - t0,

@@ -43,6 +43,8 @@ export interface ModelInfo {
   notes?: string[];
   blockSize: number;
   maxPositions: number;
+  /** The longest sequence the model was trained on (the package's architecture.trainedPositions, else maxPositions). */
+  trainedPositions: number;
   vocabSize: number;
   weights: string;
   loadMs: number;

@@ -11,6 +11,7 @@ import type { DiffSession } from './diffSession';
 import { decodingOptions, editSettings } from './config';
 import { errorMessage, log } from './log';
 import type { StatusBar } from './statusBar';
+import { editByRuns, editRuns, editWindow } from '../completion/editRuns';
 import { finishedState } from '../completion/hunks';
 import type { GenerateResult, StopReason } from '../engine/protocol';
 
@@ -141,30 +142,40 @@ export class EditFeature implements vscode.Disposable {
     };
     const t0 = Date.now();
     this.status.setState('thinking');
-    log().info(`edit start: ${code.split('\n').length} lines, ${JSON.stringify(instruction)}`);
+    // Longer than the model's trained window with its answer: in runs, one or more top-level blocks each.
+    const lines = code.split('\n');
+    const window = editWindow(model.trainedPositions, instruction, this.host.counter());
+    const runs = editRuns(lines, window.fits);
+    const where = (k: number) => (runs.length > 1 ? ` (part ${k + 1} of ${runs.length}, lines ${runs[k].from + 1}-${runs[k].to} of the selection)` : '');
+    log().info(`edit start: ${lines.length} lines${runs.length > 1 ? ` in ${runs.length} parts (the model was trained on ${model.trainedPositions} positions)` : ''}, ${JSON.stringify(instruction)}`);
     try {
-      const result = await this.host.engineFor('edit').edit(
-        { instruction, code, language, maxTokens: editSettings().maxNewTokens, decoding: decodingOptions(), stream: true, minLineConfidence: 'package' },
-        cts.token,
-        (b) => {
-          if (session.isEnded) return;
-          latest = b.text;
-          draining ??= drain();
-        },
-      );
+      const params = { instruction, language, maxTokens: editSettings().maxNewTokens, decoding: decodingOptions(), minLineConfidence: 'package' as const };
+      const r = await editByRuns(this.host.engineFor('edit'), params, lines, runs, window, cts.token, (text) => {
+        if (session.isEnded) return;
+        latest = text;
+        draining ??= drain();
+      });
       await draining;
-      log().info(
-        `edit done: ${result.tokens} tok in ${result.forwardPasses} forwards, ${result.ms} ms (total ${Date.now() - t0} ms), stopped by ${result.stoppedBy}` +
-          (result.unsureLines?.length ? `, unsure lines ${result.unsureLines.map((i) => i + 1).join(', ')}` : ''),
-      );
-      this.status.recordResult(result, 'edit');
-      if (result.stoppedBy === 'cancelled' || session.isEnded) return;
-      const state = finishedState(result.stoppedBy);
-      if (state === 'cut') log().info(`edit cut short (${result.stoppedBy}): the selection's lines after the answer's last whole line are kept as they are`);
-      await session.update(result.text, state, unsureOf(result));
+      for (const [k, result] of r.results.entries()) {
+        log().info(
+          `edit done${where(k)}: ${result.tokens} tok in ${result.forwardPasses} forwards, ${result.ms} ms (total ${Date.now() - t0} ms), stopped by ${result.stoppedBy}` +
+            (result.unsureLines?.length ? `, unsure lines ${result.unsureLines.map((i) => i + 1).join(', ')}` : ''),
+        );
+        this.status.recordResult(result, 'edit');
+      }
+      if (r.cancelled || session.isEnded) return;
+      const cut = r.results.map((x, k) => ({ why: x.stoppedBy, k })).filter((x) => finishedState(x.why) === 'cut');
+      for (const c of cut) log().info(`edit cut short${where(c.k)} (${c.why}): the selection's lines after the answer's last whole line are kept as they are`);
+      if (runs.length === 1) {
+        const [result] = r.results;
+        await session.update(result.text, finishedState(result.stoppedBy), unsureOf(result));
+      } else await session.update(r.text, 'complete', r.unsure); // each part's proposal, taken whole
       if (session.isEnded) void vscode.window.setStatusBarMessage('DiffCoder: no changes proposed', 4000);
-      else if (state === 'cut') {
-        void vscode.window.setStatusBarMessage(`DiffCoder: ${whyCut(result.stoppedBy)}, so the proposal ends there and the lines after it stay as they are; review it before accepting`, 8000);
+      else if (cut.length) {
+        const what = runs.length > 1 ? ` in part ${cut[0].k + 1} of ${runs.length}, so that part's proposal ends there and its lines after it` : ', so the proposal ends there and the lines after it';
+        void vscode.window.setStatusBarMessage(`DiffCoder: ${whyCut(cut[0].why)}${what} stay as they are; review it before accepting`, 8000);
+      } else if (runs.length > 1) {
+        void vscode.window.setStatusBarMessage(`DiffCoder: the selection is longer than the model's window, so it was edited in ${runs.length} parts, one or more functions each`, 8000);
       }
     } catch (e) {
       await draining;

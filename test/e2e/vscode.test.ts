@@ -47,6 +47,12 @@ const FILES: Record<string, string> = {
   'rest.py': 'def celsius(fahrenheit):\n    return (fahrenheit - 32) * 5 / 9\n\n\ndef kelvin(celsius):\n    return celsius + 273.15\n\n\n',
 };
 
+// Twenty small functions, ~560 tokens: with its answer, longer than the bundled model's 1024-token window.
+const LONG_PY = ['total', 'largest', 'count_even', 'squares', 'first_negative']
+  .flatMap((name) => [1, 2, 3, 4].map((k) => `def ${name}_${k}(values):\n    out = []\n    for value in values:\n        if value > ${k}:\n            out.append(value * ${k})\n    return out\n`))
+  .join('\n\n');
+FILES['long.py'] = LONG_PY;
+
 let vs: Vscode;
 const t0 = Date.now();
 
@@ -306,6 +312,26 @@ describe('DiffCoder in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     await vs.page.waitForTimeout(500);
     await save();
     assert.equal(read('edit_accept.py'), before, 'a single Ctrl+Z restores the original');
+  });
+
+  test('a selection longer than the model\'s window is edited in parts, into one proposal', async () => {
+    const logText = () => fs.readFileSync(findExtensionLog(vs.userDataDir)!, 'utf8');
+    const from = logText().length;
+    await openFile(vs.page, 'long.py');
+    await selectLines(1, LONG_PY.split('\n').length);
+    await editWith('Add type annotations');
+    const start = await waitFor(() => /edit start: \d+ lines in (\d+) parts/.exec(logText().slice(from)) ?? undefined, 30_000, 'the edit start (the log line)');
+    const parts = Number(start[1]);
+    log(`long.py: ${start[0]}`);
+    assert.ok(parts >= 2, `edited in parts (${parts})`);
+    await waitFor(() => new RegExp(`edit done \\(part ${parts} of ${parts},`).test(logText().slice(from)), 180_000, 'the last part done (the log line)');
+    await vs.page.waitForTimeout(1000);
+    await shot(vs.page, '08a-edit-in-parts');
+    // One proposal for the whole selection, or none where the model changed nothing: Escape rejects it all.
+    await vs.page.keyboard.press('Escape');
+    await vs.page.waitForTimeout(800);
+    await save();
+    assert.equal(read('long.py'), LONG_PY, 'rejected: the file as it was');
   });
 
   test('edit with an instruction: Reject leaves the file byte-identical', async () => {

@@ -188,6 +188,34 @@ test('eval writes one {"task_id","completion"} line per task; progress on stderr
   assert.equal(JSON.parse(e.out).task_id, 'e1');
 });
 
+test('edits longer than the trained window go in runs (edit and eval --as-editor): each top-level block its own request', () => {
+  const small = copyPackage(m.dir, 'cli-trained-128');
+  editManifest(small, (x) => (x.architecture.trainedPositions = 128));
+  const blocks = ['def add(a, b):\n    total = a + b\n    return total', 'def sub(a, b):\n    diff = a - b\n    return diff', 'def mul(a, b):\n    prod = a * b\n    return prod'];
+  const file = path.join(tmp, 'three.py');
+  fs.writeFileSync(file, blocks.join('\n\n\n') + '\n');
+  const r = json(cli(['edit', file, '--lines', '1-13', '--instruction', 'add type hints to the functions', '--model', small, '--max-tokens', '8', '--json']));
+  assert.ok(r.runs?.length >= 2, JSON.stringify(r));
+  const ranges = r.runs.map((x: { lines: string }) => x.lines.split('-').map(Number));
+  assert.equal(ranges[0][0], 1);
+  assert.equal(ranges.at(-1)[1], 13);
+  for (const [k, [from]] of ranges.entries()) {
+    assert.ok([1, 6, 11].includes(from), `run ${k} starts at a function (line ${from})`);
+    if (k > 0) assert.equal(from, ranges[k - 1][1] + 1, 'the runs cover the selection');
+  }
+  assert.equal(r.text.split('\n').length, 13, 'the selection as the proposal leaves it: every line there');
+  const whole = json(cli(['edit', file, '--lines', '1-13', '--instruction', 'add type hints to the functions', '--model', m.dir, '--max-tokens', '8', '--json']));
+  assert.equal(whole.runs, undefined, 'the full window: one request');
+  const tasks = path.join(tmp, 'long-edit.jsonl');
+  fs.writeFileSync(tasks, JSON.stringify({ task_id: 'long', code: blocks.join('\n\n\n'), instruction: 'add type hints' }) + '\n');
+  const e = cli(['eval', tasks, '--task', 'edit', '--as-editor', '--model', small, '--max-tokens', '8']);
+  assert.equal(e.code, 0, e.err);
+  const line = JSON.parse(e.out);
+  assert.equal(line.runs, r.runs.length);
+  assert.equal(line.completion.split('\n').length, 13);
+  fs.rmSync(small, { recursive: true, force: true });
+});
+
 test('a bad package: the problems, exit 1', () => {
   const bad = copyPackage(m.dir, 'cli-bad');
   editManifest(bad, (x) => (x.specialTokens.mask = 99999));

@@ -82,7 +82,7 @@ test('eval checks every task line before running anything', () => {
   fs.writeFileSync(tasks, '{"task_id": "a", "code": "x"\n');
   assert.match(cli('eval', tasks, '--task', 'edit').err, /line 1 is not JSON/);
   assert.match(cli('eval', tasks, '--task', 'summarize').err, /--task must be infill or edit/);
-  assert.match(cli('eval', tasks, '--task', 'edit', '--as-editor').err, /--as-editor is for --task infill/);
+  assert.match(cli('eval', tasks, '--task', 'edit', '--as-editor', '--multiline', 'never').err, /--multiline, --min-line-confidence and --other-files-tokens are for --task infill/);
   assert.match(cli('eval', tasks, '--task', 'infill', '--as-editor', '--single-line').err, /--as-editor decides one line or several/);
   assert.match(cli('eval', tasks, '--task', 'infill', '--multiline', 'never').err, /--multiline goes with --as-editor/);
 });

@@ -42,6 +42,15 @@ export interface ManifestInputs {
   converter: Record<string, unknown>;
 }
 
+/**
+ * Our training (scripts/train.py) records its window length in the partial's provenance (seq_len): the
+ * package's trainedPositions, where shorter than the positions config.json allows.
+ */
+function trainedPositions(p: PartialManifest, a: Architecture): { trainedPositions?: number } {
+  const n = p.provenance?.seq_len;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 && n < a.maxPositions ? { trainedPositions: n } : {};
+}
+
 /** Everything but `files`, which is filled once the files are written. */
 export function buildManifest(m: ManifestInputs): Omit<Manifest, 'files'> & { files: Record<string, FileEntry> } {
   const p = m.partial ?? {};
@@ -65,7 +74,7 @@ export function buildManifest(m: ManifestInputs): Omit<Manifest, 'files'> & { fi
     name: m.name ?? p.name ?? sourceName,
     version: m.version ?? p.version ?? '1.0.0',
     ...(p.description ? { description: p.description } : {}),
-    architecture: m.architecture,
+    architecture: { ...m.architecture, ...trainedPositions(p, m.architecture) },
     blockSize,
     specialTokens: tokens,
     prompts,

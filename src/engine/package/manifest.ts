@@ -31,6 +31,13 @@ export interface Architecture {
   ropeTheta: number;
   rmsNormEps: number;
   maxPositions: number;
+  /**
+   * The longest sequence the model was trained on, when shorter than maxPositions (the bundled model:
+   * 1024-token windows, positions up to 4096). A prompt and answer beyond it are past what the model
+   * learned: its answers turn to noise there (README), so edits are split to stay within it. Absent:
+   * maxPositions.
+   */
+  trainedPositions?: number;
   tieEmbeddings: boolean;
 }
 

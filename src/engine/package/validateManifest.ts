@@ -103,6 +103,7 @@ export function validateManifest(json: unknown, p: Problems): json is Manifest {
     a.num('rmsNormEps', 0, 1);
     a.bool('tieEmbeddings');
     const arch = json.architecture as Obj;
+    a.int('trainedPositions', 1, Number.isInteger(arch.maxPositions) ? (arch.maxPositions as number) : Number.MAX_SAFE_INTEGER, true);
     if (Number.isInteger(arch.numHeads) && Number.isInteger(arch.numKvHeads) && (arch.numKvHeads as number) > 0) {
       p.check((arch.numHeads as number) % (arch.numKvHeads as number) === 0, 'bad-field', 'architecture.numKvHeads',
         `must divide numHeads (${arch.numHeads} heads, ${arch.numKvHeads} KV heads)`);
