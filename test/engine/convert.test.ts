@@ -240,6 +240,19 @@ describe('diffcoder.json', () => {
     assert.equal(((m.provenance as { conversion: { source: string } }).conversion).source, 'ck-diffcoder');
   });
 
+  it('our training\'s window (provenance seq_len) becomes architecture.trainedPositions where shorter than maxPositions', async () => {
+    const dir = path.join(WORK, 'ck-trained-window');
+    copyCheckpoint(checkpoints[0].dir, dir);
+    const partialFile = path.join(dir, 'diffcoder.json');
+    const partial = JSON.parse(fs.readFileSync(partialFile, 'utf8'));
+    partial.provenance = { ...partial.provenance, seq_len: 64 };
+    fs.writeFileSync(partialFile, JSON.stringify(partial));
+    const m = await convertCheckpoint(dir, path.join(WORK, 'pkg-trained-window'), { weights: 'fp32', verifySession: false });
+    assert.equal(m.architecture.trainedPositions, 64);
+    const plain = JSON.parse(fs.readFileSync(path.join(WORK, 'pkg-diffcoder-fp32', 'diffcoder.json'), 'utf8')) as Manifest;
+    assert.equal(plain.architecture.trainedPositions, undefined, 'no window recorded: none claimed');
+  });
+
   it('Stable-DiffCoder checkpoints: special tokens and the chat template come from the tokenizer files', () => {
     const m = JSON.parse(fs.readFileSync(path.join(WORK, 'pkg-stable-diffcoder-fp32', 'diffcoder.json'), 'utf8')) as Manifest;
     const tokCfg = JSON.parse(fs.readFileSync(path.join(checkpoints[1].dir, 'tokenizer_config.json'), 'utf8'));

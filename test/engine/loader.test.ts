@@ -82,6 +82,7 @@ test('every bad field is reported, each with its path', async () => {
       m.decoding.infillThreshold = 0;
       m.decoding.promptLookup = 'yes';
       m.architecture.numKvHeads = 3;
+      m.architecture.trainedPositions = m.architecture.maxPositions + 1;
       m.prompts.fim.order = 'pms';
       m.weights.dtype = 'int3';
       delete m.name;
@@ -91,7 +92,7 @@ test('every bad field is reported, each with its path', async () => {
   const p = await problems(dir);
   const where = p.map((x) => x.where).sort();
   assert.deepEqual(where, [
-    'architecture.numKvHeads', 'blockSize', 'decoding.infillThreshold', 'decoding.mode', 'decoding.promptLookup', 'decoding.threshold', 'files["model.onnx"].sha256',
+    'architecture.numKvHeads', 'architecture.trainedPositions', 'blockSize', 'decoding.infillThreshold', 'decoding.mode', 'decoding.promptLookup', 'decoding.threshold', 'files["model.onnx"].sha256',
     'formatVersion', 'name', 'prompts.fim.order', 'weights.dtype',
   ]);
   assert.ok(p.every((x) => x.kind === 'bad-field'));
