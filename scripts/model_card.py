@@ -470,6 +470,14 @@ def sweep_table(sweep: dict, held: dict) -> list:
     return lines + [""]
 
 
+def window_note(arch):
+    """The trained window where it is shorter than the positions the graph runs (what edits in runs and prompt windows keep to)."""
+    t = arch.get("trainedPositions")
+    if not t or t >= arch["maxPositions"]:
+        return ""
+    return f"; trained on {t}-token windows (architecture.trainedPositions; the graph runs {arch['maxPositions']} positions)"
+
+
 def render_card(m: dict) -> str:
     arch = m["architecture"]
     ev = m.get("evaluation") or {}
@@ -484,7 +492,7 @@ def render_card(m: dict) -> str:
         f"Llama-style decoder, block diffusion with block size {m['blockSize']}, no logit shift: hidden "
         f"{arch['hiddenSize']}, {arch['numLayers']} layers, {arch['numHeads']} heads ({arch['numKvHeads']} KV heads, "
         f"head dim {arch['headDim']}), SwiGLU {arch['intermediateSize']}, RoPE θ {arch['ropeTheta']:g}, vocabulary "
-        f"{arch['vocabSize']} (byte-level BPE), untied head. Weights {m['weights']['dtype']} "
+        f"{arch['vocabSize']} (byte-level BPE), untied head{window_note(arch)}. Weights {m['weights']['dtype']} "
         f"(com.microsoft.DynamicQuantizeMatMul); package {size_mb:.1f} MB.",
         "",
         "## Training",

@@ -70,6 +70,10 @@ class ModelCardTest(unittest.TestCase):
         self.assertIn("| ar | 10 | 2.0M | 10 min | 4.2 | cpu |", card)
         self.assertIn("| infill-single | 300 | 20.0 | 21.0 | -1.0 | 2.5 | 0.5 |", card)
         self.assertIn("package 15.0 MB", card)
+        self.assertNotIn("windows", card)
+        m["architecture"].update(maxPositions=4096, trainedPositions=1024)
+        self.assertIn("untied head; trained on 1024-token windows (architecture.trainedPositions; the graph runs 4096 positions)",
+                      model_card.render_card(m))
 
     def test_card_shows_what_prompt_lookup_adds_and_which_sets_meet_the_parallel_target(self):
         def run(em, tokens, passes):
