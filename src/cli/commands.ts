@@ -1,11 +1,11 @@
 /** `diffcoder complete | fill | edit | eval` (convert, download and check: ./models.ts). */
 import * as fs from 'fs';
-import { placeFills } from '../completion/holeFills';
+import { FILL_MAX_TOKENS, placeFills } from '../completion/holeFills';
 import { guessIndentUnit } from '../completion/indentUnit';
 import { findHoles } from '../completion/holes';
 import { editByRuns, editRuns, editWindow, type EditRun } from '../completion/editRuns';
 import { finishedState } from '../completion/hunks';
-import { DEFAULT_COMPLETER_SETTINGS } from '../completion/completer';
+import { DEFAULT_COMPLETER_SETTINGS, promptTokensFor, windowBudget } from '../completion/completer';
 import type { MultilineMode } from '../completion/multiline';
 import type { GenerateResult } from '../engine/protocol';
 import { OtherFiles, otherFilesBudget, otherFilesContext } from '../completion/otherFiles';
@@ -70,10 +70,12 @@ export async function complete(argv: string[], out: Out = stdout): Promise<void>
   const offset = offsetAt(text, v.at);
   const multiline = multilineMode(v);
   const load = loadParams(v);
-  await withEngine(load, v.verbose === true, async ({ engine, token }) => {
+  await withEngine(load, v.verbose === true, async ({ engine, model, token }) => {
+    const maxNewTokens = maxTokens(v, DEFAULT_COMPLETER_SETTINGS.maxNewTokens);
     const editor = new EditorCompletions(engine, load.modelDir, {
       multiline,
-      maxNewTokens: maxTokens(v, DEFAULT_COMPLETER_SETTINGS.maxNewTokens),
+      maxNewTokens,
+      maxPromptTokens: promptTokensFor(model, maxNewTokens),
       decoding: decoding(v),
       minLineConfidence: minLineConfidence(v),
       otherFilesTokens: otherFilesTokens(v) ?? DEFAULT_COMPLETER_SETTINGS.otherFilesTokens,
@@ -113,18 +115,20 @@ export async function fill(argv: string[], out: Out = stdout): Promise<void> {
   // As the editor: the files worked in lately (the first given the most recent) give each hole context.
   const others = new OtherFiles();
   for (const f of [...((v.other as string[] | undefined) ?? [])].reverse()) others.remember(f, readDocument(f, '--other FILE').text, languageOf(f));
-  const budget = otherFilesBudget({ ...DEFAULT_COMPLETER_SETTINGS, otherFilesTokens: otherFilesTokens(v) ?? DEFAULT_COMPLETER_SETTINGS.otherFilesTokens });
   const counter = tokenCounterFor(load.modelDir);
-  const contexts = holes.map((h) => otherFilesContext(others, { prefix: text.slice(0, h.offset), path: file, languageId: languageOf(file!) }, budget, counter));
-  await withEngine(load, v.verbose === true, async ({ engine, token }) => {
+  await withEngine(load, v.verbose === true, async ({ engine, model, token }) => {
+    // As the editor: each hole sees what a completion at its marker would see, fitted to the model's trained window.
+    const budget = maxTokens(v, FILL_MAX_TOKENS);
+    const s = { ...DEFAULT_COMPLETER_SETTINGS, otherFilesTokens: otherFilesTokens(v) ?? DEFAULT_COMPLETER_SETTINGS.otherFilesTokens };
+    const windows = { ...s, ...windowBudget({ ...s, maxPromptTokens: promptTokensFor(model, budget) }) };
+    const contexts = holes.map((h) => otherFilesContext(others, { prefix: text.slice(0, h.offset), path: file, languageId: languageOf(file!) }, otherFilesBudget(windows), counter));
     const r = await engine.fill(
       {
         text,
         holes: holes.map((h, i) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine, context: contexts[i].text })),
-        maxTokens: maxTokens(v, 128),
-        // As the editor: each hole sees what a completion at its marker would see.
-        prefixTokens: DEFAULT_COMPLETER_SETTINGS.prefixTokens,
-        suffixTokens: DEFAULT_COMPLETER_SETTINGS.suffixTokens,
+        maxTokens: budget,
+        prefixTokens: windows.prefixTokens,
+        suffixTokens: windows.suffixTokens,
         decoding: decoding(v),
         minLineConfidence: 'package',
       },
@@ -285,7 +289,14 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
     const singleLine = v['single-line'] === true;
     const counter = tokenCounterFor(load.modelDir);
     const editor = asEditor && kind === 'infill'
-      ? new EditorCompletions(engine, load.modelDir, { multiline: multilineMode(v), maxNewTokens: budget, decoding: dec, minLineConfidence: minLineConfidence(v), otherFilesTokens: otherFilesTokens(v) ?? DEFAULT_COMPLETER_SETTINGS.otherFilesTokens })
+      ? new EditorCompletions(engine, load.modelDir, {
+          multiline: multilineMode(v),
+          maxNewTokens: budget,
+          maxPromptTokens: promptTokensFor(model, budget),
+          decoding: dec,
+          minLineConfidence: minLineConfidence(v),
+          otherFilesTokens: otherFilesTokens(v) ?? DEFAULT_COMPLETER_SETTINGS.otherFilesTokens,
+        })
       : undefined;
     for (const [i, t] of tasks.entries()) {
       if (token.isCancellationRequested) break;

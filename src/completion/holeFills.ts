@@ -13,6 +13,9 @@ import type { HoleMarker } from './holes';
 import { filterContextAt, postProcess } from './filters';
 import { dropUnclosed } from './filters/dropUnclosed';
 
+/** A fill's answer budget (the editor's and the CLI's): a function body, not a whole file. */
+export const FILL_MAX_TOKENS = 256;
+
 export interface PlacedFills {
   /** The text with every fill placed; unfilled holes keep their marker. */
   text: string;

@@ -6,12 +6,13 @@
  */
 import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
-import { placeFills } from '../completion/holeFills';
+import { FILL_MAX_TOKENS, placeFills } from '../completion/holeFills';
 import { findHoles, type HoleMarker } from '../completion/holes';
 import { otherFilesBudget, otherFilesContext, type OtherFiles } from '../completion/otherFiles';
 import type { DiffSessions } from './diffSessions';
 import type { EngineHost } from './engineHost';
 import { completerSettings, decodingOptions } from './config';
+import { promptTokensFor, windowBudget } from '../completion/completer';
 import { indentationOf } from './inlineCompletion';
 import { errorMessage, log } from './log';
 import { promptPathOf } from './otherFiles';
@@ -46,7 +47,9 @@ export class HoleFeature implements vscode.Disposable {
     }
     const model = await this.host.whenReady();
     if (!model) return;
-    const windows = completerSettings();
+    const s = completerSettings();
+    // What a completion at the marker would see, fitted to the model's trained window with this answer budget.
+    const windows = { ...s, ...windowBudget({ ...s, maxPromptTokens: promptTokensFor(model, FILL_MAX_TOKENS) }) };
     const at = (offset: number) => ({ prefix: text.slice(0, offset), path: promptPathOf(document), languageId: document.languageId });
     const contexts = holes.map((h) => otherFilesContext(this.otherFiles, at(h.offset), otherFilesBudget(windows), this.host.counter()));
     const session = await this.sessions.start(document, 0, document.lineCount - 1, `Fill ${holes.length} hole(s)`);
@@ -62,7 +65,7 @@ export class HoleFeature implements vscode.Disposable {
             {
               text,
               holes: holes.map((h, i) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine, context: contexts[i].text })),
-              maxTokens: 256,
+              maxTokens: FILL_MAX_TOKENS,
               // Each hole sees what a completion at its marker would see, not the whole file.
               prefixTokens: windows.prefixTokens,
               suffixTokens: windows.suffixTokens,

@@ -7,7 +7,7 @@
  * (cycling with Alt+] / Alt+[, or Trigger Inline Suggestion), it returns alternatives to cycle through.
  */
 import * as vscode from 'vscode';
-import { Completer, type CompletionInput, type CompletionOutput } from '../completion/completer';
+import { Completer, promptTokensFor, type CompletionInput, type CompletionOutput } from '../completion/completer';
 import { completerSettings, isEnabledFor } from './config';
 import type { EngineHost } from './engineHost';
 import { errorMessage, log } from './log';
@@ -48,7 +48,13 @@ export class InlineCompletionFeature implements vscode.InlineCompletionItemProvi
   private lastError = 0;
 
   constructor(private readonly host: EngineHost, private readonly status: StatusBar) {
-    this.completer = new Completer(host.engine, () => host.counter(), completerSettings, {
+    // The prompt windows fit the loaded model's trained window with the answer.
+    const settings = () => {
+      const s = completerSettings();
+      const model = host.engine.model;
+      return model ? { ...s, maxPromptTokens: promptTokensFor(model, s.maxNewTokens) } : s;
+    };
+    this.completer = new Completer(host.engine, () => host.counter(), settings, {
       log: (m) => log().info(m),
       result: (r) => status.recordResult(r, 'completion'),
       inFlight: (n) => {
