@@ -198,13 +198,17 @@ export async function edit(argv: string[], out: Out = stdout): Promise<void> {
     const shown = v.raw ? raw : r.text;
     const linesOf = (run: EditRun) => `${from + run.from}-${from + run.to - 1}`;
     if (v.json) {
-      const answers = r.results.map((x, k) => ({ lines: linesOf(runs[k]), ...summary(x) }));
+      const answers = r.results.map((x, k) => ({ lines: linesOf(runs[r.sent[k]]), ...summary(x) }));
       out(JSON.stringify({ ...(answers.length === 1 ? answers[0] : { runs: answers }), text: shown, raw }) + '\n');
       return;
     }
     out(shown + (shown.endsWith('\n') ? '' : '\n'));
     if (runs.length > 1) {
-      process.stderr.write(`note: lines ${from}-${to} with their answer are longer than the ${model.trainedPositions} positions the model was trained on: edited in ${runs.length} runs (lines ${runs.map(linesOf).join(', ')})\n`);
+      const skipped = runs.length - r.sent.length;
+      process.stderr.write(
+        `note: lines ${from}-${to} with their answer are longer than the ${model.trainedPositions} positions the model was trained on: edited in ${runs.length} runs (lines ${runs.map(linesOf).join(', ')})` +
+          (skipped ? `; ${skipped} without the code the instruction names are printed as they were` : '') + '\n',
+      );
     }
     if (!v.raw && r.unsure.size) {
       process.stderr.write(`note: the model is unsure of line(s) ${[...r.unsure.keys()].map((i) => i + 1).join(', ')} of the new code (the editor marks them): check them\n`);
@@ -213,7 +217,7 @@ export async function edit(argv: string[], out: Out = stdout): Promise<void> {
       if (finishedState(x.stoppedBy) !== 'cut') continue;
       const early = x.stoppedBy === 'budget' ? 'the token budget (--max-tokens)' : x.stoppedBy === 'context' ? "the model's context (select fewer lines)" : 'a loop';
       const rest = v.raw ? '--raw prints only what it wrote' : 'the lines it never reached are printed as they were';
-      process.stderr.write(`note: the answer stopped at ${early} before the model ended it: it covers only the start of lines ${linesOf(runs[k])} (${rest})\n`);
+      process.stderr.write(`note: the answer stopped at ${early} before the model ended it: it covers only the start of lines ${linesOf(runs[r.sent[k]])} (${rest})\n`);
     }
   });
 }

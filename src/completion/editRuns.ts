@@ -4,8 +4,9 @@
  * answer pass that (README). So a selection too long for one request is split into runs before its
  * top-level blocks (a line at the selection's least indentation after a blank line: the next function,
  * class or group of statements), packed greedily while a run and its answer fit the window, and each run
- * is edited with the same instruction in turn. The proposal is the runs' proposals in order, the blank
- * lines between runs as they were. A block too long to fit alone is sent whole.
+ * is edited with the same instruction in turn (only those holding the code it names in backquotes, when it
+ * names any: runsNamed). The proposal is the runs' proposals in order, the blank lines between runs as they
+ * were. A block too long to fit alone is sent whole.
  */
 import type { Engine } from '../client/types';
 import type { CancellationToken } from 'vscode-jsonrpc';
@@ -53,13 +54,29 @@ export function editWindow(window: number, instruction: string, counter: TokenCo
   };
 }
 
+/**
+ * The runs an instruction is about: where it names code in backquotes (`parse`, `if x is None`), the runs
+ * that hold any of it; the others are left as they are (asked to "add a docstring to `parse`", a run
+ * without parse came back changed more often than not). Every run when it names none, or none holds it.
+ */
+export function runsNamed(instruction: string, lines: readonly string[], runs: readonly EditRun[]): boolean[] {
+  const named = [...instruction.matchAll(/`([^`\n]+)`/g)].map((m) => m[1].trim()).filter(Boolean);
+  const holds = runs.map((r) => {
+    const code = lines.slice(r.from, r.to).join('\n');
+    return named.some((n) => (/^[\w$]+$/.test(n) ? new RegExp(`(^|[^\\w$])${n.replace(/\$/g, '\\$')}($|[^\\w$])`).test(code) : code.includes(n)));
+  });
+  return holds.some(Boolean) ? holds : runs.map(() => true);
+}
+
 export interface RunsResult {
   /** The selection as the proposal, taken whole, leaves it. */
   text: string;
   /** Lines of `text` the model was unsure of, with the probability of their least sure token. */
   unsure: Map<number, number>;
-  /** Each run's answer, in order (fewer when cancelled). */
+  /** The answer of each run edited, in order (fewer when cancelled); runs the instruction is not about are not sent. */
   results: GenerateResult[];
+  /** The run of each answer in `results` (runs the instruction is not about are not sent: runsNamed). */
+  sent: number[];
   runs: readonly EditRun[];
   /** Cancelled before the last run was done: the runs not done are as they were. */
   cancelled: boolean;
@@ -82,7 +99,13 @@ export async function editByRuns(
   const done: string[] = [];
   const unsure = new Map<number, number>();
   const results: GenerateResult[] = [];
-  for (const run of runs) {
+  const sent: number[] = [];
+  const asked = runs.length > 1 ? runsNamed(params.instruction, lines, runs) : [true];
+  for (const [k, run] of runs.entries()) {
+    if (!asked[k]) {
+      done.push(...lines.slice(run.from, run.to)); // not what the instruction is about
+      continue;
+    }
     let end = run.to;
     while (end > run.from && !lines[end - 1].trim()) end--; // trailing blank lines stay as they are
     const original = lines.slice(run.from, end);
@@ -95,14 +118,15 @@ export async function editByRuns(
       onText && ((b) => onText(before + b.text)),
     );
     results.push(r);
+    sent.push(k);
     if (r.stoppedBy === 'cancelled') {
       done.push(...lines.slice(run.from));
-      return { text: done.join('\n'), unsure, results, runs, cancelled: true };
+      return { text: done.join('\n'), unsure, results, runs, sent, cancelled: true };
     }
     const state = finishedState(r.stoppedBy);
     const reached = proposalOf(r.text, original, state).lines.length;
     for (const i of r.unsureLines ?? []) if (i < reached) unsure.set(done.length + i, r.lineConfidence?.[i] ?? 0);
     done.push(...takenWhole(r.text, original, state), ...lines.slice(end, run.to));
   }
-  return { text: done.join('\n'), unsure, results, runs, cancelled: false };
+  return { text: done.join('\n'), unsure, results, runs, sent, cancelled: false };
 }

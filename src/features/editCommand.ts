@@ -158,13 +158,13 @@ export class EditFeature implements vscode.Disposable {
       await draining;
       for (const [k, result] of r.results.entries()) {
         log().info(
-          `edit done${where(k)}: ${result.tokens} tok in ${result.forwardPasses} forwards, ${result.ms} ms (total ${Date.now() - t0} ms), stopped by ${result.stoppedBy}` +
+          `edit done${where(r.sent[k])}: ${result.tokens} tok in ${result.forwardPasses} forwards, ${result.ms} ms (total ${Date.now() - t0} ms), stopped by ${result.stoppedBy}` +
             (result.unsureLines?.length ? `, unsure lines ${result.unsureLines.map((i) => i + 1).join(', ')}` : ''),
         );
         this.status.recordResult(result, 'edit');
       }
       if (r.cancelled || session.isEnded) return;
-      const cut = r.results.map((x, k) => ({ why: x.stoppedBy, k })).filter((x) => finishedState(x.why) === 'cut');
+      const cut = r.results.map((x, k) => ({ why: x.stoppedBy, k: r.sent[k] })).filter((x) => finishedState(x.why) === 'cut');
       for (const c of cut) log().info(`edit cut short${where(c.k)} (${c.why}): the selection's lines after the answer's last whole line are kept as they are`);
       if (runs.length === 1) {
         const [result] = r.results;
@@ -175,7 +175,9 @@ export class EditFeature implements vscode.Disposable {
         const what = runs.length > 1 ? ` in part ${cut[0].k + 1} of ${runs.length}, so that part's proposal ends there and its lines after it` : ', so the proposal ends there and the lines after it';
         void vscode.window.setStatusBarMessage(`DiffCoder: ${whyCut(cut[0].why)}${what} stay as they are; review it before accepting`, 8000);
       } else if (runs.length > 1) {
-        void vscode.window.setStatusBarMessage(`DiffCoder: the selection is longer than the model's window, so it was edited in ${runs.length} parts, one or more functions each`, 8000);
+        const left = runs.length - r.sent.length;
+        const untouched = left ? `; ${left} without the code your instruction names are left as they are` : '';
+        void vscode.window.setStatusBarMessage(`DiffCoder: the selection is longer than the model's window, so it was edited in ${runs.length} parts, one or more functions each${untouched}`, 8000);
       }
     } catch (e) {
       await draining;

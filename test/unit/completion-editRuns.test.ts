@@ -1,7 +1,7 @@
 // Edits longer than the model's trained window, in runs (src/completion/editRuns.ts).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { editByRuns, editRuns, editWindow } from '../../src/completion/editRuns';
+import { editByRuns, editRuns, editWindow, runsNamed } from '../../src/completion/editRuns';
 import type { BlockNotificationParams, EditParams, GenerateResult } from '../../src/engine/protocol';
 
 const py = [
@@ -72,4 +72,21 @@ test('editByRuns: a run cut short keeps the lines it never reached; a cancelled 
   assert.equal(cancelled.cancelled, true);
   assert.deepEqual(cancelled.text.split('\n'), ['import math  # ok', '', '', ...py.slice(3)]);
   assert.equal(cancelled.results.length, 2);
+});
+
+test('runsNamed: the runs holding the code an instruction names in backquotes; all when it names none or none holds it', () => {
+  const runs = editRuns(py, byLines(7));
+  assert.deepEqual(runsNamed('Add a docstring to `perimeter`', py, runs), [false, false, true, false]);
+  assert.deepEqual(runsNamed('Use `math.tau` instead of `2 * math.pi`', py, runs), [false, false, true, false], 'a code fragment, as a substring');
+  assert.deepEqual(runsNamed('Rename `r` to `radius`', py, runs), [false, true, true, true], 'a name matches whole words only');
+  assert.deepEqual(runsNamed('Add type hints', py, runs), [true, true, true, true]);
+  assert.deepEqual(runsNamed('Document `nowhere`', py, runs), [true, true, true, true]);
+});
+
+test('editByRuns: runs the instruction is not about are not sent, and stay as they were', async () => {
+  const e = engine();
+  const r = await editByRuns(e, { ...params, instruction: 'Add a docstring to `perimeter`' }, py, editRuns(py, byLines(7)), room);
+  assert.deepEqual(e.calls.map((c) => c.code), ['def perimeter(r):\n    return 2 * math.pi * r']);
+  assert.deepEqual(r.sent, [2]);
+  assert.deepEqual(r.text.split('\n'), [...py.slice(0, 9), 'def perimeter(r):  # ok', '    return 2 * math.pi * r  # ok', ...py.slice(11)]);
 });
