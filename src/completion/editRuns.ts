@@ -107,7 +107,8 @@ export async function editByRuns(
       continue;
     }
     let end = run.to;
-    while (end > run.from && !lines[end - 1].trim()) end--; // trailing blank lines stay as they are
+    // Between runs, blank lines stay as they are; the one run of a short selection is sent as selected.
+    if (runs.length > 1) while (end > run.from && !lines[end - 1].trim()) end--;
     const original = lines.slice(run.from, end);
     const code = original.join('\n');
     const before = done.length ? done.join('\n') + '\n' : '';

@@ -90,3 +90,11 @@ test('editByRuns: runs the instruction is not about are not sent, and stay as th
   assert.deepEqual(r.sent, [2]);
   assert.deepEqual(r.text.split('\n'), [...py.slice(0, 9), 'def perimeter(r):  # ok', '    return 2 * math.pi * r  # ok', ...py.slice(11)]);
 });
+
+test('editByRuns: a selection that fits goes whole, its trailing blank lines included, as the edit command always sent it', async () => {
+  const e = engine();
+  const lines = ['def f(x):', '    return x', ''];
+  const r = await editByRuns(e, params, lines, editRuns(lines, byLines(10)), room);
+  assert.deepEqual(e.calls.map((c) => [c.code, c.maxTokens]), [['def f(x):\n    return x\n', 64]], 'the request\'s own budget, not the window\'s');
+  assert.equal(r.text, 'def f(x):  # ok\n    return x  # ok\n');
+});
