@@ -111,7 +111,7 @@ export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks
     end = h.offset + h.length;
     if (h.context !== undefined) checkString(h.context, `holes[${h.i}].context`);
   }
-  const budget = windowBudget(params);
+  const budget = fillWindows(params);
   // The text after each hole up to the next one: a hole's suffix is its own gap and every later one.
   const gaps = order.map((h, k) => params.text.slice(h.offset + h.length, order[k + 1]?.offset ?? params.text.length));
   const fills: GenerateResult[] = new Array(order.length);
@@ -130,7 +130,7 @@ export async function fill(lm: LoadedModel, params: FillParams, hooks: TaskHooks
 }
 
 /** A fill's window budgets, both or neither. */
-function windowBudget(p: FillParams): { prefixTokens: number; suffixTokens: number } | undefined {
+function fillWindows(p: FillParams): { prefixTokens: number; suffixTokens: number } | undefined {
   if (p.prefixTokens === undefined && p.suffixTokens === undefined) return undefined;
   for (const k of ['prefixTokens', 'suffixTokens'] as const) {
     if (!(Number.isInteger(p[k]) && p[k]! >= 0)) throw badRequest(`${k} must be an integer >= 0 when the other budget is given (is ${JSON.stringify(p[k])})`);
