@@ -45,15 +45,15 @@ export interface CompleterSettings {
  * trained on (ModelInfo.trainedPositions): on held-out completions in long files the bundled model's edit
  * similarity is 0.245 with 768 + 256 tokens around the cursor and 0.367 with 672 + 256 (README).
  */
+export function promptTokensFor(model: { trainedPositions: number; blockSize: number }, maxNewTokens: number): number {
+  const FIM_TOKENS = 4; // bos and the three FIM markers
+  return Math.max(64, model.trainedPositions - maxNewTokens - model.blockSize - FIM_TOKENS);
+}
+
 /** The prefix and suffix windows' token budgets, shrunk alike to fit maxPromptTokens. */
 export function windowBudget(s: Pick<CompleterSettings, 'prefixTokens' | 'suffixTokens' | 'maxPromptTokens'>): { prefixTokens: number; suffixTokens: number } {
   const fit = Math.min(1, (s.maxPromptTokens ?? Infinity) / (s.prefixTokens + s.suffixTokens));
   return { prefixTokens: Math.floor(s.prefixTokens * fit), suffixTokens: Math.floor(s.suffixTokens * fit) };
-}
-
-export function promptTokensFor(model: { trainedPositions: number; blockSize: number }, maxNewTokens: number): number {
-  const FIM_TOKENS = 4; // bos and the three FIM markers
-  return Math.max(64, model.trainedPositions - maxNewTokens - model.blockSize - FIM_TOKENS);
 }
 
 /** The settings' defaults: package.json's contributes.configuration repeats them (a unit test keeps them equal). */
