@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { FILL_MAX_TOKENS, placeFills } from '../completion/holeFills';
 import { guessIndentUnit } from '../completion/indentUnit';
 import { findHoles } from '../completion/holes';
-import { editByRuns, editRuns, editWindow, type EditRun } from '../completion/editRuns';
+import { editByRuns, editRuns, editWindow, namedIn, type EditRun } from '../completion/editRuns';
 import { finishedState } from '../completion/hunks';
 import { DEFAULT_COMPLETER_SETTINGS, promptTokensFor, windowBudget } from '../completion/completer';
 import type { MultilineMode } from '../completion/multiline';
@@ -191,7 +191,7 @@ export async function edit(argv: string[], out: Out = stdout): Promise<void> {
   await withEngine(load, v.verbose === true, async ({ engine, model, token }) => {
     // As the editor: a selection longer than the model's trained window is edited in runs (completion/editRuns.ts).
     const window = editWindow(model.trainedPositions, instruction, tokenCounterFor(load.modelDir));
-    const runs = editRuns(selected, window.fits);
+    const runs = editRuns(selected, window.fits, namedIn(instruction));
     const params = { instruction, language: languageOf(file!), maxTokens: maxTokens(v, 512), decoding: decoding(v), minLineConfidence: 'package' as const };
     const r = await editByRuns(engine, params, selected, runs, window, token);
     const raw = r.results.map((x) => x.text).join('\n');
@@ -316,7 +316,7 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
         // The edit command's proposal, taken whole: in runs where the code and its answer pass the model's trained window.
         const code = t.code!.split('\n');
         const window = editWindow(model.trainedPositions, t.instruction!, counter);
-        const runs = editRuns(code, window.fits);
+        const runs = editRuns(code, window.fits, namedIn(t.instruction!));
         const language = typeof v.language === 'string' ? v.language : undefined;
         const e = await editByRuns(engine, { instruction: t.instruction!, language, maxTokens: budget, decoding: dec }, code, runs, window, token);
         const sum = (k: 'tokens' | 'forwardPasses' | 'ms') => e.results.reduce((a, x) => a + x[k], 0);

@@ -22,8 +22,12 @@ export interface EditRun {
 
 const indentOf = (line: string) => line.length - line.trimStart().length;
 
-/** The selection's runs: one when it all fits (or cannot be split), else as few as fit. */
-export function editRuns(lines: readonly string[], fits: (code: string) => boolean): EditRun[] {
+/**
+ * The selection's runs: one when it all fits (or cannot be split), else as few as fit. With `named` (the
+ * code an instruction names, namedIn), blocks that hold it and blocks that do not never share a run, so
+ * the runs the instruction is not about go unsent whole.
+ */
+export function editRuns(lines: readonly string[], fits: (code: string) => boolean, named?: (code: string) => boolean): EditRun[] {
   const whole = [{ from: 0, to: lines.length }];
   if (fits(lines.join('\n'))) return whole;
   const least = Math.min(...lines.filter((l) => l.trim()).map(indentOf));
@@ -31,14 +35,15 @@ export function editRuns(lines: readonly string[], fits: (code: string) => boole
   for (let i = 1; i < lines.length; i++) {
     if (lines[i].trim() && !lines[i - 1].trim() && indentOf(lines[i]) === least) starts.push(i);
   }
-  const runs: EditRun[] = [];
+  const runs: (EditRun & { named: boolean })[] = [];
   for (const [k, from] of starts.entries()) {
     const to = starts[k + 1] ?? lines.length;
+    const isNamed = named?.(lines.slice(from, to).join('\n')) ?? false;
     const last = runs[runs.length - 1];
-    if (last && fits(lines.slice(last.from, to).join('\n'))) last.to = to;
-    else runs.push({ from, to });
+    if (last && last.named === isNamed && fits(lines.slice(last.from, to).join('\n'))) last.to = to;
+    else runs.push({ from, to, named: isNamed });
   }
-  return runs;
+  return runs.map(({ from, to }) => ({ from, to }));
 }
 
 /**
@@ -60,12 +65,16 @@ export function editWindow(window: number, instruction: string, counter: TokenCo
  * without parse came back changed more often than not). Every run when it names none, or none holds it.
  */
 export function runsNamed(instruction: string, lines: readonly string[], runs: readonly EditRun[]): boolean[] {
-  const named = [...instruction.matchAll(/`([^`\n]+)`/g)].map((m) => m[1].trim()).filter(Boolean);
-  const holds = runs.map((r) => {
-    const code = lines.slice(r.from, r.to).join('\n');
-    return named.some((n) => (/^[\w$]+$/.test(n) ? new RegExp(`(^|[^\\w$])${n.replace(/\$/g, '\\$')}($|[^\\w$])`).test(code) : code.includes(n)));
-  });
+  const named = namedIn(instruction);
+  const holds = runs.map((r) => named(lines.slice(r.from, r.to).join('\n')));
   return holds.some(Boolean) ? holds : runs.map(() => true);
+}
+
+/** Whether code holds any of the code an instruction names in backquotes (a name as a whole word, a fragment as it is). */
+export function namedIn(instruction: string): (code: string) => boolean {
+  const named = [...instruction.matchAll(/`([^`\n]+)`/g)].map((m) => m[1].trim()).filter(Boolean);
+  const tests = named.map((n) => (/^[\w$]+$/.test(n) ? (code: string) => new RegExp(`(^|[^\\w$])${n.replace(/\$/g, '\\$')}($|[^\\w$])`).test(code) : (code: string) => code.includes(n)));
+  return (code) => tests.some((t) => t(code));
 }
 
 export interface RunsResult {

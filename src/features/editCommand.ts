@@ -11,7 +11,7 @@ import type { DiffSession } from './diffSession';
 import { decodingOptions, editSettings } from './config';
 import { errorMessage, log } from './log';
 import type { StatusBar } from './statusBar';
-import { editByRuns, editRuns, editWindow } from '../completion/editRuns';
+import { editByRuns, editRuns, editWindow, namedIn } from '../completion/editRuns';
 import { finishedState } from '../completion/hunks';
 import type { GenerateResult, StopReason } from '../engine/protocol';
 
@@ -145,7 +145,7 @@ export class EditFeature implements vscode.Disposable {
     // Longer than the model's trained window with its answer: in runs, one or more top-level blocks each.
     const lines = code.split('\n');
     const window = editWindow(model.trainedPositions, instruction, this.host.counter());
-    const runs = editRuns(lines, window.fits);
+    const runs = editRuns(lines, window.fits, namedIn(instruction));
     const where = (k: number) => (runs.length > 1 ? ` (part ${k + 1} of ${runs.length}, lines ${runs[k].from + 1}-${runs[k].to} of the selection)` : '');
     log().info(`edit start: ${lines.length} lines${runs.length > 1 ? ` in ${runs.length} parts (the model was trained on ${model.trainedPositions} positions)` : ''}, ${JSON.stringify(instruction)}`);
     try {

@@ -1,7 +1,7 @@
 // Edits longer than the model's trained window, in runs (src/completion/editRuns.ts).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { editByRuns, editRuns, editWindow, runsNamed } from '../../src/completion/editRuns';
+import { editByRuns, editRuns, editWindow, namedIn, runsNamed } from '../../src/completion/editRuns';
 import type { BlockNotificationParams, EditParams, GenerateResult } from '../../src/engine/protocol';
 
 const py = [
@@ -97,4 +97,12 @@ test('editByRuns: a selection that fits goes whole, its trailing blank lines inc
   const r = await editByRuns(e, params, lines, editRuns(lines, byLines(10)), room);
   assert.deepEqual(e.calls.map((c) => [c.code, c.maxTokens]), [['def f(x):\n    return x\n', 64]], 'the request\'s own budget, not the window\'s');
   assert.equal(r.text, 'def f(x):  # ok\n    return x  # ok\n');
+});
+
+test('editRuns with the named code: blocks holding it and blocks without it never share a run', () => {
+  const named = namedIn('Add a docstring to `area`');
+  assert.deepEqual(editRuns(py, byLines(10)), [{ from: 0, to: 9 }, { from: 9, to: py.length }], 'packed as they come');
+  assert.deepEqual(editRuns(py, byLines(10), named), [{ from: 0, to: 3 }, { from: 3, to: 9 }, { from: 9, to: py.length }], 'area alone in its run');
+  assert.deepEqual(runsNamed('Add a docstring to `area`', py, editRuns(py, byLines(10), named)), [false, true, false]);
+  assert.deepEqual(editRuns(py, byLines(100), named), [{ from: 0, to: py.length }], 'a selection that fits stays whole');
 });
