@@ -55,7 +55,7 @@ test('editByRuns: each run edited in turn, without its trailing blank lines, whi
   const runs = editRuns(py, byLines(7));
   const streamed: string[] = [];
   const r = await editByRuns(e, params, py, runs, room, undefined, (t) => streamed.push(t));
-  assert.deepEqual(e.calls.map((c) => c.code), ['import math', 'def area(r):\n    x = r * r\n\n    return math.pi * x', 'def perimeter(r):\n    return 2 * math.pi * r', 'class Circle:\n    def __init__(self, r):\n        self.r = r']);
+  assert.deepEqual(e.calls.map((c) => c.code), ['import math\n', 'def area(r):\n    x = r * r\n\n    return math.pi * x\n', 'def perimeter(r):\n    return 2 * math.pi * r\n', 'class Circle:\n    def __init__(self, r):\n        self.r = r\n'], 'each ending with a line break, as in training');
   assert.equal(r.text, mark(py.join('\n')));
   assert.deepEqual(e.calls.map((c) => c.maxTokens), [50, 50, 50, 50], 'what the window leaves, at most the asked budget');
   assert.deepEqual([...r.unsure.keys()], [4, 10, 14], 'each run\'s unsure line, where it is in the whole');
@@ -64,7 +64,7 @@ test('editByRuns: each run edited in turn, without its trailing blank lines, whi
 });
 
 test('editByRuns: a run cut short keeps the lines it never reached; a cancelled one leaves the rest as it was', async () => {
-  const area = 'def area(r):\n    x = r * r\n\n    return math.pi * x';
+  const area = 'def area(r):\n    x = r * r\n\n    return math.pi * x\n';
   const cut = await editByRuns(engine({ cut: area }), params, py, editRuns(py, byLines(7)), room);
   assert.deepEqual(cut.text.split('\n').slice(3, 9), ['def area(r):  # ok', '    x = r * r  # ok', '', '    return math.pi * x', '', '']);
   assert.equal(cut.text.split('\n')[9], 'def perimeter(r):  # ok', 'the runs after it are edited');
@@ -86,7 +86,7 @@ test('runsNamed: the runs holding the code an instruction names in backquotes; a
 test('editByRuns: runs the instruction is not about are not sent, and stay as they were', async () => {
   const e = engine();
   const r = await editByRuns(e, { ...params, instruction: 'Add a docstring to `perimeter`' }, py, editRuns(py, byLines(7)), room);
-  assert.deepEqual(e.calls.map((c) => c.code), ['def perimeter(r):\n    return 2 * math.pi * r']);
+  assert.deepEqual(e.calls.map((c) => c.code), ['def perimeter(r):\n    return 2 * math.pi * r\n']);
   assert.deepEqual(r.sent, [2]);
   assert.deepEqual(r.text.split('\n'), [...py.slice(0, 9), 'def perimeter(r):  # ok', '    return 2 * math.pi * r  # ok', ...py.slice(11)]);
 });
