@@ -83,15 +83,15 @@ test('a file with CRLF line breaks: complete and edit send the model what the ed
 });
 
 test('prompt lookup: on the bundled model an edit that keeps the code decodes in fewer passes, same answer', () => {
-  // The model (small) returns this function unchanged: every block copies the prompt, which is where
-  // prompt lookup commits what the threshold alone leaves for later passes (measured 21 vs 25 passes).
+  // The model (small) puts a comment line over this function and copies the rest: those blocks copy the prompt, which is where
+  // prompt lookup commits what the threshold alone leaves for later passes (measured 28 vs 31 passes).
   // At 0.9 (the package's edits decode at 0.99, where without lookup the model slips on one copied line:
   // lookup there changes the answer, for the better) both ways give the same answer.
   const args = ['edit', path.join(REPO, 'examples', 'stack.go'), '--lines', '9-16', '--instruction', 'Add a docstring', '--json', '--threshold', '0.9'];
   const on = json(cli(args));
   const off = json(cli([...args, '--prompt-lookup', 'off']));
   assert.equal(on.text, off.text);
-  assert.match(on.text, /^func \(s \*Stack\) Pop\(\) int \{/);
+  assert.ok(on.text.includes(fs.readFileSync(path.join(REPO, 'examples', 'stack.go'), 'utf8').split('\n').slice(8, 16).join('\n')), `the function copied whole:\n${on.text}`);
   assert.ok(on.forwardPasses < off.forwardPasses, `${on.forwardPasses} passes with lookup vs ${off.forwardPasses} without`);
 });
 
