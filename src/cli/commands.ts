@@ -1,14 +1,14 @@
 /** `diffcoder complete | fill | edit | eval` (convert, download and check: ./models.ts). */
 import * as fs from 'fs';
-import { FILL_MAX_TOKENS, placeFills } from '../completion/holeFills';
+import { FILL_MAX_TOKENS, fillRequest, placeFills } from '../completion/holeFills';
 import { guessIndentUnit } from '../completion/indentUnit';
 import { findHoles } from '../completion/holes';
 import { editByRuns, editRuns, editWindow, namedIn, type EditRun } from '../completion/editRuns';
 import { finishedState } from '../completion/hunks';
-import { DEFAULT_COMPLETER_SETTINGS, promptTokensFor, windowBudget } from '../completion/completer';
+import { DEFAULT_COMPLETER_SETTINGS, promptTokensFor } from '../completion/completer';
 import type { MultilineMode } from '../completion/multiline';
 import type { GenerateResult } from '../engine/protocol';
-import { OtherFiles, otherFilesBudget, otherFilesContext } from '../completion/otherFiles';
+import { OtherFiles } from '../completion/otherFiles';
 import { EditorCompletions, tokenCounterFor } from './editorCompletions';
 import { withEngine } from './engine';
 import { decoding, languageOf, loadParams, maxTokens, minLineConfidence, otherFilesTokens, parse, readDocument, readSource, UsageError } from './options';
@@ -118,17 +118,15 @@ export async function fill(argv: string[], out: Out = stdout): Promise<void> {
   const counter = tokenCounterFor(load.modelDir);
   await withEngine(load, v.verbose === true, async ({ engine, model, token }) => {
     // As the editor: each hole sees what a completion at its marker would see, fitted to the model's trained window.
-    const budget = maxTokens(v, FILL_MAX_TOKENS);
     const s = { ...DEFAULT_COMPLETER_SETTINGS, otherFilesTokens: otherFilesTokens(v) ?? DEFAULT_COMPLETER_SETTINGS.otherFilesTokens };
-    const windows = { ...s, ...windowBudget({ ...s, maxPromptTokens: promptTokensFor(model, budget) }) };
-    const contexts = holes.map((h) => otherFilesContext(others, { prefix: text.slice(0, h.offset), path: file, languageId: languageOf(file!) }, otherFilesBudget(windows), counter));
+    const request = fillRequest(text, holes, { path: file, languageId: languageOf(file!) }, others, s, model, maxTokens(v, FILL_MAX_TOKENS), counter);
     const r = await engine.fill(
       {
         text,
-        holes: holes.map((h, i) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine, context: contexts[i].text })),
-        maxTokens: budget,
-        prefixTokens: windows.prefixTokens,
-        suffixTokens: windows.suffixTokens,
+        holes: request.holes,
+        maxTokens: request.maxTokens,
+        prefixTokens: request.prefixTokens,
+        suffixTokens: request.suffixTokens,
         decoding: decoding(v),
         minLineConfidence: 'package',
       },

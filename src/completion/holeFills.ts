@@ -8,13 +8,41 @@
  * The worker fills holes left to right, each in the context of the raw fills before it; the filters
  * only shorten or re-indent a fill, so that context differs from the final text only in what was cut.
  */
-import type { GenerateResult } from '../engine/protocol';
+import type { FillParams, GenerateResult } from '../engine/protocol';
+import { promptTokensFor, windowBudget, type CompleterSettings } from './completer';
+import type { TokenCounter } from './context';
 import type { HoleMarker } from './holes';
+import { otherFilesBudget, otherFilesContext, type OtherFiles, type Snippet } from './otherFiles';
 import { filterContextAt, postProcess } from './filters';
 import { dropUnclosed } from './filters/dropUnclosed';
 
 /** A fill's answer budget (the editor's and the CLI's): a function body, not a whole file. */
 export const FILL_MAX_TOKENS = 256;
+
+/**
+ * The fill request's holes and windows, each hole's prompt what a completion at its marker would have: the
+ * completion windows, fitted to the model's trained window with the fill's answer, and the code most like
+ * it in the files worked in lately. Also the snippets used, for the log.
+ */
+export function fillRequest(
+  text: string,
+  holes: readonly HoleMarker[],
+  doc: { path?: string; languageId?: string },
+  files: OtherFiles,
+  settings: Pick<CompleterSettings, 'prefixTokens' | 'suffixTokens' | 'otherFilesTokens'>,
+  model: { trainedPositions: number; blockSize: number },
+  maxTokens: number,
+  counter: TokenCounter,
+): Pick<FillParams, 'holes' | 'prefixTokens' | 'suffixTokens' | 'maxTokens'> & { snippets: Snippet[] } {
+  const windows = windowBudget({ ...settings, maxPromptTokens: promptTokensFor(model, maxTokens) });
+  const contexts = holes.map((h) => otherFilesContext(files, { prefix: text.slice(0, h.offset), ...doc }, otherFilesBudget({ ...settings, ...windows }), counter));
+  return {
+    holes: holes.map((h, i) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine, context: contexts[i].text })),
+    ...windows,
+    maxTokens,
+    snippets: contexts.flatMap((c) => c.snippets),
+  };
+}
 
 export interface PlacedFills {
   /** The text with every fill placed; unfilled holes keep their marker. */

@@ -6,13 +6,12 @@
  */
 import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
-import { FILL_MAX_TOKENS, placeFills } from '../completion/holeFills';
+import { FILL_MAX_TOKENS, fillRequest, placeFills } from '../completion/holeFills';
 import { findHoles, type HoleMarker } from '../completion/holes';
-import { otherFilesBudget, otherFilesContext, type OtherFiles } from '../completion/otherFiles';
+import type { OtherFiles } from '../completion/otherFiles';
 import type { DiffSessions } from './diffSessions';
 import type { EngineHost } from './engineHost';
 import { completerSettings, decodingOptions } from './config';
-import { promptTokensFor, windowBudget } from '../completion/completer';
 import { indentationOf } from './inlineCompletion';
 import { errorMessage, log } from './log';
 import { promptPathOf } from './otherFiles';
@@ -47,11 +46,7 @@ export class HoleFeature implements vscode.Disposable {
     }
     const model = await this.host.whenReady();
     if (!model) return;
-    const s = completerSettings();
-    // What a completion at the marker would see, fitted to the model's trained window with this answer budget.
-    const windows = { ...s, ...windowBudget({ ...s, maxPromptTokens: promptTokensFor(model, FILL_MAX_TOKENS) }) };
-    const at = (offset: number) => ({ prefix: text.slice(0, offset), path: promptPathOf(document), languageId: document.languageId });
-    const contexts = holes.map((h) => otherFilesContext(this.otherFiles, at(h.offset), otherFilesBudget(windows), this.host.counter()));
+    const request = fillRequest(text, holes, { path: promptPathOf(document), languageId: document.languageId }, this.otherFiles, completerSettings(), model, FILL_MAX_TOKENS, this.host.counter());
     const session = await this.sessions.start(document, 0, document.lineCount - 1, `Fill ${holes.length} hole(s)`);
     const cts = new CancellationTokenSource();
     session.cancelGeneration = () => cts.cancel();
@@ -64,11 +59,10 @@ export class HoleFeature implements vscode.Disposable {
           this.host.engine.fill(
             {
               text,
-              holes: holes.map((h, i) => ({ offset: h.offset, length: h.length, singleLine: !h.wholeLine, context: contexts[i].text })),
-              maxTokens: FILL_MAX_TOKENS,
-              // Each hole sees what a completion at its marker would see, not the whole file.
-              prefixTokens: windows.prefixTokens,
-              suffixTokens: windows.suffixTokens,
+              holes: request.holes,
+              maxTokens: request.maxTokens,
+              prefixTokens: request.prefixTokens,
+              suffixTokens: request.suffixTokens,
               decoding: decodingOptions(),
               minLineConfidence: 'package',
             },
@@ -78,7 +72,7 @@ export class HoleFeature implements vscode.Disposable {
       const tokens = result.fills.reduce((a, f) => a + f.tokens, 0);
       const placed = placeFills(text, holes, result.fills, indentationOf(document));
       const unsure = [...placed.unsure.keys()];
-      const others = [...new Set(contexts.flatMap((c) => c.snippets.map((o) => o.path)))];
+      const others = [...new Set(request.snippets.map((o) => o.path))];
       log().info(
         `fill done: ${holes.length} hole(s), ${tokens} tok, ${Date.now() - t0} ms` +
           (others.length ? `, other files ${others.join(', ')}` : '') +
