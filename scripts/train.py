@@ -9,6 +9,8 @@ Stages (each continues from the previous stage's weights with --init):
                masked token gets one at random, so every block carries signal.
   sft        the same diffusion objective on packed SFT samples (FIM and instruction edits, each followed
              by 1-4 EOS); only answer tokens are masked and scored.
+             --certainty adds certainty forcing (dParallel): the entropy of right predictions at masked
+             positions, so threshold decoding commits more of a block per pass.
   ar-sft     the AR baseline's SFT (next-token loss on answer tokens), for the AR-vs-diffusion comparison.
 
 Diffusion training runs each sequence as [noisy copy ; clean copy] in one pass (masks.noisy_clean):
@@ -78,6 +80,8 @@ def parse_args(argv=None):
     p.add_argument("--block-size", type=int, default=4)
     p.add_argument("--warmup-steps", type=int, default=1000, help="diffusion: steps of corruption warmup")
     p.add_argument("--u-init", type=float, default=1e-3, help="diffusion: initial mask-rate cap")
+    p.add_argument("--certainty", type=float, default=0.0,
+                   help="sft: weight of certainty forcing (entropy of right predictions at masked positions)")
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--ckpt-minutes", type=float, default=5.0)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -159,10 +163,14 @@ def corrupt(ids, maskable, mask_id: int, block: int, u_max: float, gen: torch.Ge
     return noisy, masked, u_tok
 
 
-def diffusion_loss(model, ids, mask_id, block, u_max, weighted, gen, answer=None):
+def diffusion_loss(model, ids, mask_id, block, u_max, weighted, gen, answer=None, certainty=0.0):
     """Masked-token cross-entropy over [noisy blocks ; clean sequence] in one pass, no logit shift.
 
     Pretraining copies every block; SFT only the blocks that hold answer tokens (masks.noisy_clean).
+    `certainty` > 0 adds certainty forcing (dParallel): the entropy of the predictions at masked positions
+    whose most likely token is already the right one, times `certainty`. Threshold decoding commits a
+    token once its probability passes the threshold, so a model sure of what it gets right commits more
+    of a block per pass; predictions that are wrong are left to the cross-entropy alone.
     """
     B, L = ids.shape
     dev = ids.device
@@ -180,10 +188,18 @@ def diffusion_loss(model, ids, mask_id, block, u_max, weighted, gen, answer=None
     hidden, _ = model(x, pos, noisy_clean(sel, L, block), hidden_only=True)
     scored = torch.gather(masked, 1, at) & valid  # a padding copy (a row with fewer blocks) scores nothing
     h = hidden[:, : K * block][scored]  # only masked positions go through the head: most of the saving
-    ce = F.cross_entropy(model.lm_head(h).float(), torch.gather(ids, 1, at)[scored], reduction="none")
+    logits = model.lm_head(h).float()
+    target = torch.gather(ids, 1, at)[scored]
+    ce = F.cross_entropy(logits, target, reduction="none")
     w = (1.0 / torch.gather(u_tok, 1, at)[scored]) if weighted else torch.ones_like(ce)
     denom = maskable.sum().clamp(min=1)
-    return (w * ce).sum() / denom, int(scored.sum())
+    loss = (w * ce).sum() / denom
+    if certainty > 0:
+        logp = logits.log_softmax(-1)
+        entropy = -(logp.exp() * logp).sum(-1)
+        right = (logits.argmax(-1) == target).float()
+        loss = loss + certainty * (entropy * right).sum() / denom
+    return loss, int(scored.sum())
 
 
 # ----------------------------------------------------------------------------- checkpoints
@@ -360,7 +376,8 @@ def main(argv=None):
                 if a.stage.startswith("ar"):
                     loss, n = ar_loss(fwd, ids, answer)
                 else:
-                    loss, n = diffusion_loss(fwd, ids, mask_id, a.block_size, u_max, not in_warmup, gen_t, answer)
+                    loss, n = diffusion_loss(fwd, ids, mask_id, a.block_size, u_max, not in_warmup, gen_t, answer,
+                                             a.certainty if a.stage == "sft" else 0.0)
             (loss / a.accum).backward()
             total += float(loss) / a.accum
             scored += n
@@ -388,6 +405,8 @@ def main(argv=None):
     save_ckpt(ckpt_path, model, opt, state)
     summary = {"stage": a.stage, "steps": state["step"], "tokens": state["tokens"], "seconds": round(state["elapsed"], 1),
                "final_val_loss": state.get("final_val_loss"), "device": torch.cuda.get_device_name() if dev_type == "cuda" else "cpu"}
+    if a.stage == "sft" and a.certainty:
+        summary["certainty"] = a.certainty
     with open(os.path.join(a.run, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
     prov = {"stages": state.get("earlier_stages", []) + [summary], "seq_len": a.seq_len, "block_size": a.block_size, "preset": a.preset}

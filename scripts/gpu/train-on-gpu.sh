@@ -82,7 +82,7 @@ fi
 
 log "stage sft (${SFT_MIN} min); meanwhile evaluate the earlier checkpoints"
 $PY scripts/train.py --stage sft --init "$CPT_CK" --data "$D" --run "$W/sft" --minutes "$SFT_MIN" --lr "${SFT_LR:-5e-4}" \
-  --lr-warmup 50 "${COMMON[@]}" --export "$W/ckpt" --export-dtype bf16 --shard-mb 15 --tokenizer "$TOK" > "$R/sft.log" 2>&1 &
+  --lr-warmup 50 --certainty "${CERTAINTY:-0}" "${COMMON[@]}" --export "$W/ckpt" --export-dtype bf16 --shard-mb 15 --tokenizer "$TOK" > "$R/sft.log" 2>&1 &
 sft=$!
 if [ -n "$ar2" ]; then wait $ar2 || log "the AR baseline failed (see ar2.log)"; tail -n 1 "$R/ar2.log"; fi
 during=$(awk "BEGIN{print int($SFT_MIN*60)}")
