@@ -6,9 +6,9 @@ Each task is a held-out edit (build/eval/edit.jsonl) whose code sits third among
 the same language, the other four the code of other held-out edits, two blank lines apart: the selection
 a user makes around the function they want changed. The instruction is the edit's own; the reference keeps
 the other pieces as they are. Every other task of the file, up to 120 (a few minutes per run on a CPU).
-Score `diffcoder eval build/eval/long-edit.jsonl --task edit --as-editor` with scripts/data/score.py, on
-the package as it is (in runs where a selection passes its architecture.trainedPositions) and on a copy
-without trainedPositions (one request for the whole selection), and compare the answers with
+Run `diffcoder eval build/eval/long-edit.jsonl --task edit --as-editor` on the package as it is (in runs
+where a selection passes its architecture.trainedPositions) and on a copy without trainedPositions (one
+request for the whole selection), and compare the answers with
 
     python3 scripts/data/long_edit_tasks.py --score RUNS.jsonl ONE_REQUEST.jsonl
 
@@ -80,12 +80,13 @@ def score(tasks_path: str, answer_paths: list) -> dict:
         for name, rs in (("all", rows), ("in runs", [r for r in rows if r["runs"]]),
                          ("in runs, code named", [r for r in rows if r["runs"] and r["named"]])):
             n = max(1, len(rs))
-            got_ = report[path][name] = {"n": len(rs), "intact": round(100 * sum(r["intact"] for r in rs) / n, 1),
-                                         "right": round(100 * sum(r["right"] for r in rs) / n, 1),
-                                         "similarity": round(sum(r["similarity"] for r in rs) / n, 3)}
-            print(f"{path} {name}: n={got_['n']}, other pieces intact {got_['intact']} %, "
-                  f"edited piece right {got_['right']} %, edit similarity {got_['similarity']}")
+            summary = report[path][name] = {"n": len(rs), "intact": round(100 * sum(r["intact"] for r in rs) / n, 1),
+                                           "right": round(100 * sum(r["right"] for r in rs) / n, 1),
+                                           "similarity": round(sum(r["similarity"] for r in rs) / n, 3)}
+            print(f"{path} {name}: n={summary['n']}, other pieces intact {summary['intact']} %, "
+                  f"edited piece right {summary['right']} %, edit similarity {summary['similarity']}")
     return report
+
 
 if __name__ == "__main__":
     main()
