@@ -329,6 +329,7 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
         line = { task_id: t.task_id, completion: r.text, ...(r.lineConfidence ? { line_confidence: r.lineConfidence } : {}) };
       }
       if (r) {
+        line.stopped_by = r.stoppedBy; // eos, budget, repetition, context...: whether the answer is whole
         tokens += r.tokens;
         passes += r.forwardPasses;
         decoding += r.forwardPasses - (Math.floor(r.promptTokens / B) * B > r.reusedTokens ? 1 : 0);

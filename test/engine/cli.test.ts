@@ -165,7 +165,8 @@ test('eval writes one {"task_id","completion"} line per task; progress on stderr
   const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.task_id), ['t1', '2']);
   for (const l of lines) {
-    assert.deepEqual(Object.keys(l), ['task_id', 'completion', 'line_confidence']);
+    assert.deepEqual(Object.keys(l), ['task_id', 'completion', 'line_confidence', 'stopped_by']);
+    assert.equal(l.stopped_by, 'budget', 'five tokens of a longer answer: cut by --max-tokens');
     assert.equal(l.line_confidence.length, l.completion.split('\n').length, 'how sure the model was, per line');
   }
   assert.match(r.err, /\[1\/2\] t1: 5 tokens/);
