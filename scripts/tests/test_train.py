@@ -77,7 +77,6 @@ class MaskLayoutTest(unittest.TestCase):
         l1, n1 = train.diffusion_loss(model, ids, 3, 4, 1.0, False, torch.Generator().manual_seed(0), none)
         self.assertTrue(1 <= n1 <= 3)
 
-
     def test_certainty_forcing_sharpens_right_predictions(self):
         from diffcoder.model import Config, LlamaForDiffusion
         torch.manual_seed(0)
