@@ -60,6 +60,8 @@ options (every command):
   --model DIR          model package (default: the bundled media/models/diffcoder-small)
   --mode threshold|fixed   --threshold T   --steps N (fixed: passes per block)   --temperature T   --seed N
   --prompt-lookup on|off   threshold mode: commit what continues a stretch of the prompt (default on)
+  --drafts N           greedy decoding: each pass also runs N drafted states of the block (the same answer in
+                       fewer passes; default: the package's decoding.draftStates, else 0)
   --max-tokens N       answer budget
   --providers a,b      execution providers to try in order (auto, cuda, dml, webgpu, coreml, cpu); default auto:
                        this platform's GPU providers, then cpu (the last resort); the device used is in --json

@@ -313,11 +313,32 @@ export async function bench(argv: string[]): Promise<void> {
       row('edit (16 lines), prompt reused: threshold, no prompt lookup', edits.none),
       row(`edit (16 lines), prompt reused: one token per step (fixed, ${B}/block)`, edits.one),
     ];
+    // Drafts run more positions per pass for fewer passes: whether that is faster depends on the device
+    // and the model, so each package's decoding.draftStates is chosen from these rows.
+    log(`drafted states per pass: ${DRAFT_SETTINGS.join(' vs ')}`);
+    const draftRows: BenchRow[] = [];
+    const draftSame: Record<string, string> = {};
+    const workloads = [
+      { name: 'one-line', ask: (c: Context, d: DecodingOptions) => ask(params(c, kinds[0], d)) },
+      { name: 'multi-line', ask: (c: Context, d: DecodingOptions) => ask(params(c, kinds[1], d)) },
+      { name: 'edit (16 lines)', ask: editAsk },
+    ];
+    for (const wl of workloads) {
+      const runs = DRAFT_SETTINGS.map(() => [] as Sample[]);
+      for (const c of contexts) {
+        await wl.ask(c, threshold); // the prompt's KV, so the runs below decode only
+        for (const [i, n] of DRAFT_SETTINGS.entries()) runs[i].push(await wl.ask(c, { ...threshold, draftStates: n }));
+      }
+      for (const [i, n] of DRAFT_SETTINGS.entries()) {
+        draftRows.push(row(`${wl.name}, prompt reused: ${n} drafted states per pass`, runs[i]));
+        draftSame[`${wl.name} ${n}`] = `${runs[i].filter((s, j) => s.result.text === runs[0][j].result.text).length}/${contexts.length}`;
+      }
+    }
     const stats = await engine.stats();
-    return { rows, editRows, unsureRows, cold, model, rssBytes: stats.rssBytes, prefillP50Ms };
+    return { rows, editRows, unsureRows, draftRows, draftSame, cold, model, rssBytes: stats.rssBytes, prefillP50Ms };
   });
 
-  const { rows, editRows, unsureRows, cold, model } = result;
+  const { rows, editRows, unsureRows, draftRows, cold, model } = result;
   const thr = rows.find((r) => r.name === 'multi-line, prompt reused: threshold')!;
   const one = rows.find((r) => r.name.startsWith('multi-line, prompt reused: one token per step'))!;
   const msPerToken = (r: BenchRow) => (r.tokensPerSecond > 0 ? 1000 / r.tokensPerSecond : NaN);
@@ -377,7 +398,8 @@ export async function bench(argv: string[]): Promise<void> {
     threads: load.threads ?? 0,
     decoding: { ...manifest.decoding, ...dec },
     contexts: contexts.map((c) => path.relative(packageRoot(), c.file)),
-    rows: [...rows, ...unsureRows, ...editRows],
+    rows: [...rows, ...unsureRows, ...editRows, ...draftRows],
+    drafts: drafts(draftRows, result.draftSame),
     promptLookupOnEdits: { ...lookupGain, tokensPerPass: { lookup: editLookup.tokensPerPass, noLookup: editNone.tokensPerPass, oneTokenPerStep: editOne.tokensPerPass } },
     thresholdVsOneTokenPerStep: { speedup, thresholdTokensPerPass: thr.tokensPerPass, oneTokenPerStepTokensPerPass: one.tokensPerPass },
     ...(unsureRows.length ? { unsureLineStop: unsureStop(unsureRows, manifest.decoding.minLineConfidence!) } : {}),
@@ -407,6 +429,9 @@ export async function bench(argv: string[]): Promise<void> {
     const u = report.unsureLineStop;
     o(`multi-line, stopped at the first line below ${u.floor} (what the editor asks): p50 ${u.p50Speedup}x faster than the whole answer, forward passes in all ${u.passes[0]} -> ${u.passes[1]}`);
   }
+  for (const d of report.drafts) {
+    o(`${d.workload}, ${d.draftStates} drafted states per pass: ${d.speedup}x as fast per generated token as none (${d.tokensPerPass[1]} vs ${d.tokensPerPass[0]} tokens per pass; same answers ${d.sameAnswers})`);
+  }
   const wc = report.warmVsCold;
   o(`warm (typing) vs cold p50: one-line ${wc.oneLineP50Speedup}x, multi-line ${wc.multiLineP50Speedup}x (${round(100 * wc.reusedShare, 1)}% of prompt tokens reused)`);
   const fk = report.firstKeystroke;
@@ -420,6 +445,22 @@ export async function bench(argv: string[]): Promise<void> {
       o(`  ${k.name} cold: p50 ${r.pythonP50Ms} ms vs engine ${r.engineP50Ms} ms (decoding only, both) -> engine ${r.engineSpeedup}x; same answer and passes ${r.sameAnswers}`);
     }
   }
+}
+
+/** Drafted states per pass that `diffcoder bench` compares (0 first: the baseline). */
+const DRAFT_SETTINGS = [0, 1, 2, 3];
+
+/** Each drafts setting against none, per workload: per-token speed, tokens per pass, answers unchanged. */
+function drafts(rows: BenchRow[], same: Record<string, string>) {
+  const out = [];
+  for (const base of rows.filter((r) => r.name.endsWith(': 0 drafted states per pass'))) {
+    const workload = base.name.slice(0, base.name.indexOf(', prompt reused'));
+    for (const n of DRAFT_SETTINGS.slice(1)) {
+      const r = rows.find((x) => x.name === `${workload}, prompt reused: ${n} drafted states per pass`)!;
+      out.push({ workload, draftStates: n, speedup: round(r.tokensPerSecond / base.tokensPerSecond, 2), tokensPerPass: [base.tokensPerPass, r.tokensPerPass], sameAnswers: same[`${workload} ${n}`] });
+    }
+  }
+  return out;
 }
 
 /** Whole multi-line answers vs the same requests stopped at their first unsure line, side by side. */

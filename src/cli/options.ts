@@ -26,6 +26,7 @@ export const COMMON_OPTIONS = {
   mode: { type: 'string' },
   steps: { type: 'string' },
   'prompt-lookup': { type: 'string' },
+  drafts: { type: 'string' },
   temperature: { type: 'string' },
   seed: { type: 'string' },
   'max-tokens': { type: 'string' },
@@ -82,6 +83,7 @@ export function decoding(v: Values): DecodingOptions {
     if (lookup !== 'on' && lookup !== 'off') throw new UsageError(`--prompt-lookup must be on or off (got ${JSON.stringify(lookup)})`);
     d.promptLookup = lookup === 'on';
   }
+  d.draftStates = number(v, 'drafts', (n) => Number.isInteger(n) && n >= 0 && n <= 16, 'an integer in [0, 16] (drafted states per pass; 0: none)');
   d.temperature = number(v, 'temperature', (n) => n >= 0, 'a number >= 0');
   d.seed = number(v, 'seed', Number.isInteger, 'an integer');
   for (const k of Object.keys(d) as (keyof DecodingOptions)[]) if (d[k] === undefined) delete d[k];

@@ -15,6 +15,8 @@ export interface DecodingOptions {
   stepsPerBlock?: number;
   /** Threshold mode: commit what continues a stretch of the prompt (src/engine/promptLookup.ts). */
   promptLookup?: boolean;
+  /** Drafted states verified per pass, greedy decoding only (src/engine/sampler.ts DecodeOptions.draftStates); 0: none. */
+  draftStates?: number;
   temperature?: number;
   seed?: number;
 }

@@ -16,7 +16,9 @@
  * across requests (PromptCache), a prefill in chunks of
  * whole blocks (the model's prefillChunk; counted as one forward pass, as the reference counts its
  * prefill), cancellation between forward passes (and prefill chunks), a callback per committed block,
- * and a guard against running past maxPositions.
+ * a guard against running past maxPositions, and drafts (DecodeOptions.draftStates): a pass also runs,
+ * side by side, the states the block would reach next if the logits stayed as they were; each step
+ * still decides from the logits of its own state, so the answer is the reference's, in fewer passes.
  */
 import type { CancellationToken } from 'vscode-jsonrpc';
 import type { DecodeMode, StopReason } from './protocol';
@@ -42,6 +44,12 @@ export interface ForwardRequest {
   logitsFrom: number;
   /** Return the cache extended by the first `keep` of these positions (0: no cache wanted). */
   keep: number;
+  /**
+   * Several sequences in one pass (verifying drafts): `ids` is split into runs of these lengths, each at
+   * positions start, start+1, ...; a row sees the past and, block-causally, only its own run. The first
+   * run is the one `keep` extends the cache with. Absent: one run.
+   */
+  runs?: number[];
 }
 
 export interface ForwardResult {
@@ -76,6 +84,14 @@ export interface DecodeOptions {
   /** Never run a position at or past this (the model's maxPositions). */
   maxPositions?: number;
   /**
+   * Self-verified drafts, greedy decoding only (temperature 0): each pass also runs up to this many of
+   * the states the block would go through next if the logits stayed as they were, side by side in one
+   * call (ForwardRequest.runs). Where decoding then reaches a drafted state, the logits run for it are
+   * those a pass of its own would give, so that pass is saved; the answer is the one decoding gives
+   * without drafts. Absent or 0: none.
+   */
+  draftStates?: number;
+  /**
    * Stop once a finished block holds a generated token committed with a lower probability than this
    * (absent or 0: never). Completions show nothing from such a token's line on (GenerateResult
    * confidentLines), so the blocks after it would be decoded for nothing.
@@ -109,6 +125,92 @@ export interface DecodeResult {
   promptTokens: number;
   reusedTokens: number;
 }
+
+/** What `decide` needs besides a block's state and logits: the decoding rule of one block. */
+interface StepRule {
+  V: number;
+  suppressed: Uint8Array;
+  temperature: number;
+  rng: Prng | null;
+  threshold: number;
+  eos: number;
+  /** Fixed mode: positions to commit at each step of this block (transferSchedule); null: threshold mode. */
+  schedule: number[] | null;
+  /** Threshold mode with prompt lookup: the prompt, and the tokens just before this block. */
+  lookup: { prompt: readonly number[]; before: number[] } | null;
+}
+
+/** A block between passes: its tokens (the mask where undecided), the positions still masked in order, the steps taken, each committed position's probability. */
+interface BlockState {
+  block: number[];
+  masked: number[];
+  step: number;
+  conf: number[];
+}
+
+interface Commit {
+  i: number;
+  token: number;
+  /** The model's probability for the token when it was committed. */
+  conf: number;
+}
+
+/** The positions one step commits, from the logits of the state (rows by block position). */
+function decide(s: BlockState, logits: Float32Array, r: StepRule): Commit[] {
+  // Positions in order, so a later one never wins a tie; each needs only to beat what it must beat.
+  const picks: { i: number; token: number; conf: number }[] = [];
+  for (const i of s.masked) {
+    const floor = r.schedule ? kthLargest(picks, r.schedule[s.step]) : Math.min(r.threshold, kthLargest(picks, 1));
+    picks.push({ i, ...pick(logits, i, r.V, r.suppressed, r.temperature, r.rng, floor) });
+  }
+  let chosen: number[];
+  if (r.schedule) {
+    // top-k by confidence; equal confidences keep the lower position first
+    const byConf = [...picks].sort((p, q) => q.conf - p.conf || p.i - q.i);
+    chosen = byConf.slice(0, r.schedule[s.step]).map((p) => p.i);
+  } else {
+    let best = picks[0];
+    for (const p of picks) if (p.conf > best.conf) best = p;
+    chosen = picks.filter((p) => p === best || p.conf >= r.threshold).map((p) => p.i);
+    if (r.lookup) {
+      const first = s.masked[0]; // masked is in position order
+      const context = r.lookup.before.concat(s.block.slice(0, first));
+      const draft = lookupDraft(r.lookup.prompt, context, s.block.length - first);
+      const agree = draftAgreement(s.block, first, draft, new Map(picks.map((p) => [p.i, p.token])));
+      chosen.push(...agree.filter((i) => !chosen.includes(i)));
+    }
+    chosen = withEosRun(picks, chosen, r.eos);
+  }
+  // A position chosen without beating a floor (prompt lookup, an EOS run) may carry the early-exit 0.
+  return picks
+    .filter((p) => chosen.includes(p.i))
+    .map((p) => ({ i: p.i, token: p.token, conf: p.conf > 0 ? p.conf : probability(logits, p.i, r.V, r.suppressed, p.token) }));
+}
+
+function advance(s: BlockState, commits: Commit[]): BlockState {
+  const block = s.block.slice();
+  const conf = s.conf.slice();
+  for (const c of commits) {
+    block[c.i] = c.token;
+    conf[c.i] = c.conf;
+  }
+  return { block, masked: s.masked.filter((i) => !commits.some((c) => c.i === i)), step: s.step + 1, conf };
+}
+
+/**
+ * Drafts for verification: the states decoding would go through from `s` if the logits stayed `stale`
+ * (those of the state before s), one step each, at most `most`, ending at a finished block or a stop.
+ */
+function draftChain(s: BlockState, stale: Float32Array, rule: StepRule, most: number, stopOf: (s: BlockState) => unknown): BlockState[] {
+  const chain: BlockState[] = [];
+  for (let d = s; chain.length < most && d.masked.length && !stopOf(d); ) {
+    d = advance(d, decide(d, stale, rule));
+    chain.push(d);
+  }
+  return chain;
+}
+
+const sameBlock = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((t, i) => t === b[i]);
 
 /** How many positions to commit at each step: spread evenly, remainder first (as LLaDA). */
 export function transferSchedule(masked: number, steps: number): number[] {
@@ -248,6 +350,8 @@ export async function generate(
   const rng = opt.temperature > 0 ? new Prng(opt.seed) : null;
   const threshold = Math.fround(opt.threshold);
   const maxPositions = opt.maxPositions ?? Infinity;
+  // Drafts are verified by replaying the rule; sampling would draw its noise differently, so only greedy.
+  const draftStates = rng ? 0 : Math.max(0, opt.draftStates ?? 0);
 
   let start = Math.floor(P / B) * B;
   let passes = 0;
@@ -281,59 +385,55 @@ export async function generate(
     let pending: Float32Array | null = null; // this block's logits from the fused commit pass
     for (;;) {
       if (start + B > maxPositions) return finish('context');
-      const block = x.slice(start);
-      while (block.length < B) block.push(special.mask);
-      let masked: number[] = [];
+      const initial = x.slice(start);
+      while (initial.length < B) initial.push(special.mask);
+      const masked: number[] = [];
       for (let i = 0; i < B; i++) if (start + i >= x.length) masked.push(i);
-      const schedule = opt.mode === 'fixed' ? transferSchedule(masked.length, opt.stepsPerBlock) : null;
-      let step = 0;
+      const rule: StepRule = {
+        V, suppressed, temperature: opt.temperature, rng, threshold, eos: special.eos,
+        schedule: opt.mode === 'fixed' ? transferSchedule(masked.length, opt.stepsPerBlock) : null,
+        lookup: opt.promptLookup ? { prompt, before: x.slice(Math.max(0, start - MAX_MATCH), start) } : null,
+      };
+      const stopOf = (s: BlockState) => stopIndex(s.block, s.masked, Math.max(0, P - start), special.eos, stopIds);
+      let s: BlockState = { block: initial, masked, step: 0, conf: new Array<number>(B).fill(0) };
+      let logits: Float32Array | null = pending; // of s, when known
+      pending = null;
+      let stale: Float32Array | null = null; // of the state before s: what drafts are made from
+      let ahead: { state: BlockState; logits: Float32Array | null }[] = []; // drafted states a pass has run
+      let commitAhead: ForwardResult | null = null; // the fused commit pass, run with the last draft
       let stopAt: { i: number; why: 'eos' | 'stop' } | null = null;
-      while (masked.length) {
-        let logits: Float32Array;
-        if (pending) {
-          logits = pending;
-          pending = null;
-        } else {
+      while (s.masked.length) {
+        if (!logits) {
           if (cancelled()) return finish('cancelled');
-          logits = (await model.forward({ ids: block, start, past, blockSize: B, logitsFrom: 0, keep: 0 })).logits;
+          const chain = stale && draftStates > 0 ? draftChain(s, stale, rule, draftStates, stopOf) : [];
+          const last = chain[chain.length - 1];
+          // A drafted finished block is run with the next block's masks, as the commit pass would be.
+          const commit = !!last && !last.masked.length && !stopOf(last) && start + B - P < opt.maxNewTokens && start + 2 * B <= maxPositions;
+          const needLogits = chain.filter((d) => d.masked.length && !stopOf(d));
+          const out = await passWithDrafts(model, { start, past, blockSize: B, mask: special.mask }, [s, ...needLogits], commit ? last : null);
           passes++;
+          logits = out.logits[0];
+          ahead = chain.map((state) => ({ state, logits: needLogits.includes(state) ? out.logits[needLogits.indexOf(state) + 1] : null }));
+          commitAhead = out.commit;
         }
-        // Positions in order, so a later one never wins a tie; each needs only to beat what it must beat.
-        const picks: { i: number; token: number; conf: number }[] = [];
-        for (const i of masked) {
-          const floor = schedule ? kthLargest(picks, schedule[step]) : Math.min(threshold, kthLargest(picks, 1));
-          picks.push({ i, ...pick(logits, i, V, suppressed, opt.temperature, rng, floor) });
-        }
-        let chosen: number[];
-        if (schedule) {
-          // top-k by confidence; equal confidences keep the lower position first
-          const byConf = [...picks].sort((p, q) => q.conf - p.conf || p.i - q.i);
-          chosen = byConf.slice(0, schedule[step]).map((p) => p.i);
+        const next = advance(s, decide(s, logits, rule));
+        stale = logits;
+        s = next;
+        // The drafted state the pass ran, when it is the state decoding reached: its logits are the ones a
+        // pass of its own would give, so that pass is saved.
+        const drafted = ahead.shift();
+        if (drafted && sameBlock(drafted.state.block, s.block)) {
+          logits = drafted.logits;
         } else {
-          let best = picks[0];
-          for (const p of picks) if (p.conf > best.conf) best = p;
-          chosen = picks.filter((p) => p === best || p.conf >= threshold).map((p) => p.i);
-          if (opt.promptLookup) {
-            const first = masked[0]; // masked is in position order
-            const context = x.slice(Math.max(0, start - MAX_MATCH), start).concat(block.slice(0, first));
-            const draft = lookupDraft(prompt, context, B - first);
-            const agree = draftAgreement(block, first, draft, new Map(picks.map((p) => [p.i, p.token])));
-            chosen.push(...agree.filter((i) => !chosen.includes(i)));
-          }
-          chosen = withEosRun(picks, chosen, special.eos);
+          logits = null;
+          ahead = [];
+          commitAhead = null;
         }
-        for (const p of picks) {
-          if (!chosen.includes(p.i)) continue;
-          block[p.i] = p.token;
-          // A position chosen without beating a floor (prompt lookup) may carry the early-exit 0.
-          const sure = p.conf > 0 ? p.conf : probability(logits, p.i, V, suppressed, p.token);
-          if (start + p.i >= P) conf[start + p.i - P] = sure;
-        }
-        masked = masked.filter((i) => !chosen.includes(i));
-        step++;
-        stopAt = stopIndex(block, masked, Math.max(0, P - start), special.eos, stopIds);
+        stopAt = stopOf(s);
         if (stopAt) break;
       }
+      for (let i = 0; i < B; i++) if (start + i >= P && !s.masked.includes(i)) conf[start + i - P] = s.conf[i];
+      const block = s.block;
       if (stopAt) {
         // EOS is cut; a stop token (a line break) is part of the answer.
         x = x.slice(0, start).concat(block.slice(0, stopAt.i + (stopAt.why === 'eos' ? 0 : 1)));
@@ -352,10 +452,13 @@ export async function generate(
       if (x.length - P >= opt.maxNewTokens) return finish('budget');
       if (start + 2 * B > maxPositions) return finish('context');
       if (cancelled()) return finish('cancelled');
-      // Commit this block and take the next block's first denoising pass in the same call.
-      const next = new Array<number>(B).fill(special.mask);
-      const out = await model.forward({ ids: block.concat(next), start, past, blockSize: B, logitsFrom: B, keep: B });
-      passes++;
+      // Commit this block and take the next block's first denoising pass in the same call (already run
+      // when the pass that verified the block's last draft carried it).
+      let out = commitAhead;
+      if (!out) {
+        out = await model.forward({ ids: block.concat(new Array<number>(B).fill(special.mask)), start, past, blockSize: B, logitsFrom: B, keep: B });
+        passes++;
+      }
       past = out.cache;
       pending = out.logits;
       start += B;
@@ -364,6 +467,37 @@ export async function generate(
     // The cache always matches x[0, start): prompt blocks plus committed blocks.
     cache?.store(x, past);
   }
+}
+
+/**
+ * One pass over several states of the block at `at.start`, side by side (ForwardRequest.runs): their
+ * logits (rows by block position), and with `finished` (a drafted finished block), the commit pass of
+ * that block too (the cache extended by it, the next block's first logits), run first.
+ */
+async function passWithDrafts(
+  model: BlockModel,
+  at: { start: number; past: KvCache | null; blockSize: number; mask: number },
+  states: BlockState[],
+  finished: BlockState | null,
+): Promise<{ logits: Float32Array[]; commit: ForwardResult | null }> {
+  const B = at.blockSize;
+  const V = model.vocabSize;
+  const head = finished ? finished.block.concat(new Array<number>(B).fill(at.mask)) : [];
+  const runs = (finished ? [2 * B] : []).concat(states.map(() => B));
+  const out = await model.forward({
+    ids: head.concat(...states.map((r) => r.block)),
+    start: at.start,
+    past: at.past,
+    blockSize: B,
+    logitsFrom: finished ? B : 0,
+    keep: finished ? B : 0,
+    ...(runs.length > 1 ? { runs } : {}),
+  });
+  const first = finished ? 1 : 0; // logit rows come in blocks of B: the next block's (with `finished`), then each state's
+  return {
+    logits: states.map((_, k) => out.logits.subarray((k + first) * B * V, (k + first + 1) * B * V)),
+    commit: finished ? { logits: out.logits.subarray(0, B * V), cache: out.cache } : null,
+  };
 }
 
 /**

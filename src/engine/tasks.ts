@@ -230,6 +230,7 @@ export function decodeOptions(lm: LoadedModel, task: 'infill' | 'edit', maxToken
     threshold: thresholdFor(m.decoding, d, task),
     stepsPerBlock: d.stepsPerBlock ?? m.decoding.stepsPerBlock,
     promptLookup: d.promptLookup ?? m.decoding.promptLookup ?? true,
+    draftStates: d.draftStates ?? m.decoding.draftStates ?? 0,
     temperature: d.temperature ?? m.decoding.temperature,
     seed: d.seed ?? 0,
     maxPositions: m.architecture.maxPositions,
@@ -238,6 +239,7 @@ export function decodeOptions(lm: LoadedModel, task: 'infill' | 'edit', maxToken
   if (!(typeof o.threshold === 'number' && o.threshold > 0 && o.threshold <= 1)) throw badRequest(`decoding.threshold must be in (0, 1] (is ${JSON.stringify(o.threshold)})`);
   if (!(Number.isInteger(o.stepsPerBlock) && o.stepsPerBlock >= 1)) throw badRequest(`decoding.stepsPerBlock must be an integer >= 1 (is ${JSON.stringify(o.stepsPerBlock)})`);
   if (!(typeof o.temperature === 'number' && o.temperature >= 0 && Number.isFinite(o.temperature))) throw badRequest(`decoding.temperature must be >= 0 (is ${JSON.stringify(o.temperature)})`);
+  if (!(Number.isInteger(o.draftStates) && o.draftStates! >= 0 && o.draftStates! <= 16)) throw badRequest(`decoding.draftStates must be an integer in [0, 16] (is ${JSON.stringify(o.draftStates)})`);
   if (typeof o.promptLookup !== 'boolean') throw badRequest(`decoding.promptLookup must be true or false (is ${JSON.stringify(o.promptLookup)})`);
   if (!Number.isInteger(o.seed)) throw badRequest(`decoding.seed must be an integer (is ${JSON.stringify(o.seed)})`);
   return o;

@@ -235,7 +235,7 @@ test('convert makes a package that the other commands load', () => {
   assert.equal(c.tokens, 4);
 });
 
-test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step, prompt lookup on edits, memory, python baseline', () => {
+test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step, prompt lookup on edits, drafts, memory, python baseline', () => {
   const r = json(cli(['bench', '--json', '--model', m.dir, '--contexts', '2', '--typing', '2', '--checkpoint', m.checkpoint, '--threads', '2']));
   const names = r.rows.map((x: { name: string }) => x.name);
   assert.deepEqual(names, [
@@ -244,6 +244,7 @@ test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step
     'multi-line, prompt reused: threshold', 'multi-line, prompt reused: one token per step (fixed, 4/block)',
     'edit (16 lines), prompt reused: threshold + prompt lookup', 'edit (16 lines), prompt reused: threshold, no prompt lookup',
     'edit (16 lines), prompt reused: one token per step (fixed, 4/block)',
+    ...['one-line', 'multi-line', 'edit (16 lines)'].flatMap((w) => [0, 1, 2, 3].map((n) => `${w}, prompt reused: ${n} drafted states per pass`)),
   ]);
   const row = (n: string) => r.rows.find((x: { name: string }) => x.name === n);
   assert.equal(row('one-line cold').reusedTokens, 0);
@@ -260,6 +261,11 @@ test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step
   assert.ok(r.promptLookupOnEdits.vsNoLookup > 0 && r.promptLookupOnEdits.vsOneTokenPerStep > 0);
   assert.ok(r.workerRssMB > 10);
   assert.equal(r.contexts.length, 2);
+  // fp32: drafts change no answer; each setting against none, per workload
+  assert.equal(r.drafts.length, 9);
+  for (const d of r.drafts) assert.equal(d.sameAnswers, '2/2', JSON.stringify(d));
+  const passes = (w: string, n: number) => row(`${w}, prompt reused: ${n} drafted states per pass`).forwardPasses;
+  assert.ok(passes('edit (16 lines)', 3) < passes('edit (16 lines)', 0), 'drafts save passes');
   if (pythonWithTorch()) {
     assert.ok(r.reference.python, JSON.stringify(r.reference));
     // fp32 package, same checkpoint: the reference gives the same answers

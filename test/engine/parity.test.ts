@@ -56,13 +56,13 @@ function reference(m: TinyModel, reqs: Request[]): Answer[] {
     .map(({ tokens, forward_passes, stopped_by }) => ({ tokens, forward_passes, stopped_by }));
 }
 
-async function engine(m: TinyModel, reqs: Request[]): Promise<Answer[]> {
+async function engine(m: TinyModel, reqs: Request[], draftStates = 0): Promise<Answer[]> {
   const lm = await LoadedModel.load({ modelDir: m.dir, threads: 2 });
   try {
     const out: Answer[] = [];
     for (const r of reqs) {
       const opt = decodeOptions(lm, 'infill', r.max_new_tokens, { mode: r.mode, threshold: r.threshold, stepsPerBlock: r.steps_per_block, promptLookup: r.prompt_lookup });
-      const a = await generate(lm.model, r.prompt, opt, lm.special);
+      const a = await generate(lm.model, r.prompt, { ...opt, draftStates }, lm.special);
       out.push({ tokens: a.tokens, forward_passes: a.forwardPasses, stopped_by: a.stoppedBy });
     }
     return out;
@@ -157,6 +157,18 @@ test('same tokens when answers end by EOS inside a block', { skip: !py && 'needs
   const eos = got.filter((a) => a.stopped_by === 'eos');
   assert.ok(eos.length >= 8, `only ${eos.length} answers ended by EOS`);
   assert.ok(new Set(eos.map((a) => a.tokens.length % 4)).size >= 3, 'EOS at varied positions in a block');
+});
+
+test('drafts (DecodeOptions.draftStates) give the same tokens in fewer passes', { skip: !py && 'needs python3 with torch' }, async () => {
+  // Not in the reference: drafts only run states the rule would reach side by side in one pass (fp32:
+  // the same logits as passes of their own, so the same tokens).
+  const reqs = requests(plainPrompts);
+  const without = await engine(plain, reqs);
+  const drafted = await engine(plain, reqs, 3);
+  const tokensOnly = (as: Answer[]) => as.map(({ tokens, stopped_by }) => ({ tokens, stopped_by }));
+  assert.deepEqual(tokensOnly(drafted), tokensOnly(without));
+  const passes = (as: Answer[]) => as.reduce((a, x) => a + x.forward_passes, 0);
+  assert.ok(passes(drafted) < 0.9 * passes(without), `${passes(drafted)} passes with drafts, ${passes(without)} without`);
 });
 
 /** Share of answers that are identical, and of answer positions holding the same token. */

@@ -41,6 +41,8 @@ test('decoding options are checked', () => {
   assert.deepEqual(decoding({ 'prompt-lookup': 'off' }), { promptLookup: false });
   assert.deepEqual(decoding({ 'prompt-lookup': 'on' }), { promptLookup: true });
   assert.throws(() => decoding({ 'prompt-lookup': 'yes' }), /--prompt-lookup must be on or off \(got "yes"\)/);
+  assert.deepEqual(decoding({ drafts: '3' }), { draftStates: 3 });
+  assert.throws(() => decoding({ drafts: '-1' }), /--drafts must be an integer in \[0, 16\]/);
 });
 
 test('usage errors exit 2 with a message saying what to do', () => {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { generate, prefillPrompt, PromptCache, transferSchedule, type DecodeOptions, type SpecialIds } from '../../src/engine/sampler';
-import { FakeModel, oneHot } from './samplerFakeModel';
+import { FakeModel, hashingModel, oneHot } from './samplerFakeModel';
 
 const V = 32;
 const EOS = 1;
@@ -20,16 +20,7 @@ function scripted(P: number, answer: number[], margin = 20) {
   return new FakeModel(V, (_visible, pos) => oneHot(V, answer[pos - P] ?? 11, margin));
 }
 
-/** A context-dependent fake "language model": its prediction hashes everything it can see. */
-function hashing(marginScale = 1) {
-  return new FakeModel(V, (visible, pos) => {
-    let h = pos * 2654435761;
-    for (const t of visible) if (t !== MASK) h = Math.imul(h ^ t, 16777619) >>> 0;
-    const r = new Float32Array(V);
-    for (let v = 0; v < V; v++) r[v] = (((h >>> (v % 24)) ^ (v * 97)) % 13) * 0.3 * marginScale;
-    return r;
-  });
-}
+const hashing = (marginScale = 1) => hashingModel(V, MASK, marginScale);
 
 const prompt = (n: number) => Array.from({ length: n }, (_, i) => 11 + ((i * 7) % 21));
 

@@ -27,6 +27,7 @@ export interface Call {
   pastLength: number;
   logitsFrom: number;
   keep: number;
+  runs?: number[];
 }
 
 export class FakeModel implements BlockModel {
@@ -39,16 +40,28 @@ export class FakeModel implements BlockModel {
   async forward(req: ForwardRequest): Promise<ForwardResult> {
     const past = req.past ? (req.past as FakeCache).tokens : [];
     assert.equal(past.length, req.start, 'the cache must hold exactly the positions before start');
-    const all = past.concat(req.ids);
     const B = req.blockSize;
+    const runs = req.runs ?? [req.ids.length];
+    assert.equal(runs.reduce((a, n) => a + n, 0), req.ids.length, 'runs must cover ids');
+    // Each run is a sequence of its own after the past (ForwardRequest.runs).
+    const sequences: number[][] = [];
+    let from = 0;
+    for (const n of runs) {
+      sequences.push(past.concat(req.ids.slice(from, from + n)));
+      from += n;
+    }
+    const all = sequences[0];
     const rows = req.ids.length - req.logitsFrom;
     const logits = new Float32Array(rows * this.vocabSize);
     for (let r = 0; r < rows; r++) {
-      const pos = req.start + req.logitsFrom + r;
-      const visible = all.filter((_, k) => Math.floor(k / B) <= Math.floor(pos / B));
+      let row = req.logitsFrom + r;
+      let run = 0;
+      while (row >= runs[run]) row -= runs[run++];
+      const pos = req.start + row;
+      const visible = sequences[run].filter((_, k) => Math.floor(k / B) <= Math.floor(pos / B));
       logits.set(Array.from(this.row(visible, pos)), r * this.vocabSize);
     }
-    const call = { ids: [...req.ids], start: req.start, pastLength: past.length, logitsFrom: req.logitsFrom, keep: req.keep };
+    const call = { ids: [...req.ids], start: req.start, pastLength: past.length, logitsFrom: req.logitsFrom, keep: req.keep, ...(req.runs ? { runs: [...req.runs] } : {}) };
     this.calls.push(call);
     this.onForward?.(call);
     return { logits, cache: req.keep > 0 ? new FakeCache(all.slice(0, req.start + req.keep)) : null };
@@ -60,4 +73,18 @@ export function oneHot(V: number, token: number, margin: number): Float32Array {
   const r = new Float32Array(V);
   r[token] = margin;
   return r;
+}
+
+/**
+ * A context-dependent fake "language model": each row's logits hash everything it can see (masks left
+ * out) and its position, so any token or cache mix-up changes the answer.
+ */
+export function hashingModel(V: number, mask: number, marginScale = 1): FakeModel {
+  return new FakeModel(V, (visible, pos) => {
+    let h = pos * 2654435761;
+    for (const t of visible) if (t !== mask) h = Math.imul(h ^ t, 16777619) >>> 0;
+    const r = new Float32Array(V);
+    for (let v = 0; v < V; v++) r[v] = (((h >>> (v % 24)) ^ (v * 97)) % 13) * 0.3 * marginScale;
+    return r;
+  });
 }

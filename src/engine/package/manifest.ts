@@ -101,6 +101,12 @@ export interface DecodingDefaults {
   temperature: number;
   /** Threshold mode: also commit what continues a stretch of the prompt (src/engine/promptLookup.ts); absent: on. */
   promptLookup?: boolean;
+  /**
+   * Drafted states each pass also runs (src/engine/sampler.ts DecodeOptions.draftStates): the same
+   * answers in fewer passes, each pass longer. Absent: 0. Worth it where a pass costs about the same for
+   * a few more positions (a GPU, a large model); chosen per package by `diffcoder bench`.
+   */
+  draftStates?: number;
 }
 
 export interface FileEntry {

@@ -158,6 +158,7 @@ export function validateManifest(json: unknown, p: Problems): json is Manifest {
     d.int('stepsPerBlock', 1);
     d.num('temperature', 0, Infinity, true);
     d.bool('promptLookup', true);
+    if (d.has('draftStates')) d.int('draftStates', 0);
   }
 
   const w = m.obj('weights');

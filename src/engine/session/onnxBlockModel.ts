@@ -45,15 +45,37 @@ export function slicePositions(t: ort.Tensor, n: number): ort.Tensor {
   return new ort.Tensor('float32', out, [1, H, n, D]);
 }
 
-/** [1,1,T,P+T] additive mask: a query sees every key in its own block or an earlier one. */
-export function blockCausalMask(start: number, T: number, blockSize: number): ort.Tensor {
+/**
+ * [1,1,T,P+T] additive mask: a query sees every key in its own block or an earlier one. With `runs`
+ * (ForwardRequest.runs) the T rows are several sequences from `start` on; each sees the past and its own run only.
+ */
+export function blockCausalMask(start: number, T: number, blockSize: number, runs: readonly number[] = [T]): ort.Tensor {
   const K = start + T;
   const data = new Float32Array(T * K);
-  for (let q = 0; q < T; q++) {
-    const lastVisible = (Math.floor((start + q) / blockSize) + 1) * blockSize; // exclusive
-    if (lastVisible < K) data.fill(MASK_NEG, q * K + lastVisible, (q + 1) * K);
+  if (runs.length === 1) {
+    for (let q = 0; q < T; q++) {
+      const lastVisible = (Math.floor((start + q) / blockSize) + 1) * blockSize; // exclusive
+      if (lastVisible < K) data.fill(MASK_NEG, q * K + lastVisible, (q + 1) * K);
+    }
+    return new ort.Tensor('float32', data, [1, 1, T, K]);
+  }
+  data.fill(MASK_NEG);
+  let from = 0; // the run's first row
+  for (const n of runs) {
+    for (let o = 0; o < n; o++) {
+      const row = (from + o) * K;
+      data.fill(0, row, row + start); // the past (start is a block boundary in decoding)
+      const visible = Math.min(n, (Math.floor((start + o) / blockSize) + 1) * blockSize - start);
+      data.fill(0, row + start + from, row + start + from + visible);
+    }
+    from += n;
   }
   return new ort.Tensor('float32', data, [1, 1, T, K]);
+}
+
+/** Absolute positions of the rows: consecutive from `start`, again from `start` for each run. */
+export function rowPositions(start: number, T: number, runs: readonly number[] = [T]): number[] {
+  return runs.flatMap((n) => Array.from({ length: n }, (_, i) => start + i));
 }
 
 const int64 = (xs: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(xs, (v) => BigInt(v))), dims);
@@ -84,8 +106,8 @@ export class OnnxBlockModel implements BlockModel {
     if ((past?.length ?? 0) !== start) throw new Error(`KV cache holds ${past?.length ?? 0} positions, the pass starts at ${start}`);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: int64(req.ids, [1, T]),
-      position_ids: int64(Array.from({ length: T }, (_, i) => start + i), [1, T]),
-      attention_mask: blockCausalMask(start, T, req.blockSize),
+      position_ids: int64(rowPositions(start, T, req.runs), [1, T]),
+      attention_mask: blockCausalMask(start, T, req.blockSize, req.runs),
     };
     for (let i = 0; i < this.arch.numLayers; i++) {
       feeds[`past_key_values.${i}.key`] = past ? past.keys[i] : this.emptyPast;
