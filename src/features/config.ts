@@ -23,9 +23,11 @@ export function decodingOptions(): DecodingOptions | undefined {
   const c = cfg();
   const mode = c.get<string>('decoding.mode', 'default');
   const threshold = c.get<number | null>('decoding.threshold', null);
+  const drafts = c.get<number | null>('decoding.draftStates', null);
   const out: DecodingOptions = {};
   if (mode === 'threshold' || mode === 'fixed') out.mode = mode;
   if (typeof threshold === 'number') out.threshold = threshold;
+  if (Number.isInteger(drafts) && drafts! >= 0 && drafts! <= 16) out.draftStates = drafts!;
   return Object.keys(out).length ? out : undefined;
 }
 
