@@ -262,6 +262,64 @@ def editor_view(package: str, eval_dir: str, limit: int, block: int, threshold: 
     return view
 
 
+DRAFT_SETTINGS = [0, 1, 2, 3]  # drafted states per pass compared (0: none, the baseline)
+MIN_DRAFT_GAIN = 0.05  # a drafts setting is the default only when it saves this share of the time
+
+
+def measure_drafts(package: str, eval_dir: str, limit: int, block: int, thresholds: dict, tmp: str) -> dict:
+    """Each drafts setting at the chosen thresholds, one after another per set (so the seconds compare):
+    exact match, tokens per pass, seconds of `diffcoder eval` on this CPU, answers the same as without drafts."""
+    out = {}
+    for name, kind, single in SETS:
+        tasks, path = first_tasks(eval_dir, name, limit, tmp)
+        base = None
+        for n in DRAFT_SETTINGS:
+            completions, stats = run_eval(package, path, kind, single, "threshold", block,
+                                          ["--threshold", str(thresholds[kind]), "--prompt-lookup", "on", "--drafts", str(n)])
+            overall = summarize(score(tasks, completions))["all"]["all"]
+            base = base or completions
+            out.setdefault(name, {})[str(n)] = {
+                "n": len(tasks),
+                "exact_match": round(100 * overall["exact_match"], 2),
+                "edit_similarity": overall["edit_similarity"],
+                "tokens_per_pass": round(stats["tokens"] / max(1, stats["passes"]), 3),
+                "seconds": stats["seconds"],
+                "same_answers": sum(a["completion"] == b["completion"] for a, b in zip(completions, base)),
+            }
+            print("drafts", eval_dir, name, n, json.dumps(out[name][str(n)]), flush=True)
+    return out
+
+
+def choose_drafts(dev: dict) -> int:
+    """The drafts setting that decodes the development tasks fastest (all sets together), if it saves
+    MIN_DRAFT_GAIN of the time without drafts; else 0."""
+    seconds = {n: sum(sets[str(n)]["seconds"] for sets in dev.values()) for n in DRAFT_SETTINGS}
+    best = min(seconds, key=seconds.get)
+    return best if seconds[best] < (1 - MIN_DRAFT_GAIN) * seconds[0] else 0
+
+
+def drafts_view(package: str, eval_dir: str, limit: int, block: int, thresholds: dict, tmp: str) -> dict:
+    """decoding.draftStates chosen on the development tasks, and what each setting does on the reported ones."""
+    dev_dir = os.path.join(eval_dir, "dev")
+    has_dev = all(os.path.exists(os.path.join(dev_dir, f"{name}.jsonl")) for name, _, _ in SETS)
+    os.makedirs(os.path.join(tmp, "drafts-dev"), exist_ok=True)
+    os.makedirs(os.path.join(tmp, "drafts"), exist_ok=True)
+    dev = measure_drafts(package, dev_dir, limit, block, thresholds, os.path.join(tmp, "drafts-dev")) if has_dev else None
+    reported = measure_drafts(package, eval_dir, limit, block, thresholds, os.path.join(tmp, "drafts"))
+    chosen = choose_drafts(dev or reported)
+    return {"drafts": {"value": chosen, "reported": reported, **({"dev": dev} if dev else {}),
+                       "rule": f"the setting of {', '.join(map(str, DRAFT_SETTINGS))} that decodes the "
+                               + ("development" if dev else "reported") + " tasks (all sets) fastest on this CPU, "
+                               f"if it saves at least {100 * MIN_DRAFT_GAIN:g} % of the time without drafts; else 0"}}
+
+
+def set_drafts(manifest: dict, view: dict) -> None:
+    manifest["decoding"].pop("draftStates", None)
+    n = (view.get("drafts") or {}).get("value", 0)
+    if n > 0:
+        manifest["decoding"]["draftStates"] = n
+
+
 def set_line_floor(manifest: dict, view: dict) -> None:
     floor = (view.get("line_floor") or {}).get("value", 0)
     manifest["decoding"].pop("minLineConfidence", None)
@@ -284,6 +342,8 @@ def main(argv=None):
                          "empty: every line is shown)")
     ap.add_argument("--editor-only", action="store_true",
                     help="re-measure only the editor's view (and choose the line floor) on the same weights")
+    ap.add_argument("--drafts-only", action="store_true",
+                    help="re-measure only the drafts per pass (and choose decoding.draftStates) on the same weights")
     ap.add_argument("--card-only", action="store_true", help="re-render MODEL_CARD.md from diffcoder.json")
     ap.add_argument("--previous", help="the diffcoder.json of the model this one replaces: its numbers are kept "
                                        "under history, so the card says what the new training changed")
@@ -294,7 +354,14 @@ def main(argv=None):
     if a.how:
         manifest.setdefault("provenance", {})["how"] = a.how
     floors = [float(x) for x in a.line_floors.split(",") if x.strip()]
-    if a.editor_only and not a.card_only:
+    if a.drafts_only and not a.card_only:
+        ev = manifest["evaluation"]
+        with tempfile.TemporaryDirectory() as tmp:
+            view = drafts_view(a.package, a.eval, a.limit, manifest["blockSize"],
+                               {"infill": threshold_of(ev, "infill-single"), "edit": ev["threshold"]}, tmp)
+        ev.update(view)
+        set_drafts(manifest, view)
+    elif a.editor_only and not a.card_only:
         ev = manifest["evaluation"]
         with tempfile.TemporaryDirectory() as tmp:
             view = editor_view(a.package, a.eval, a.limit, manifest["blockSize"], threshold_of(ev, EMPTY_SET), floors, tmp,
@@ -348,12 +415,14 @@ def main(argv=None):
                     lambda kind: ["--threshold", str(chosen[kind]), "--prompt-lookup", "off"])
             silence = answers_nothing(a.package, a.eval, a.limit, block, chosen["infill"], tmp)
             view = editor_view(a.package, a.eval, a.limit, block, chosen["infill"], floors, tmp, chosen["edit"])
+            view.update(drafts_view(a.package, a.eval, a.limit, block, chosen, tmp))
         manifest["decoding"]["threshold"] = chosen["edit"]
         manifest["decoding"].pop("infillThreshold", None)
         if chosen["infill"] != chosen["edit"]:
             manifest["decoding"]["infillThreshold"] = chosen["infill"]
         manifest["decoding"]["promptLookup"] = True
         set_line_floor(manifest, view)
+        set_drafts(manifest, view)
         results = {name: {"threshold": r[chosen[KIND_OF[name]]], "fixed": r["fixed"], "no_lookup": r["no-lookup"]}
                    for name, r in runs.items()}
         if a.runs:
@@ -458,6 +527,32 @@ def ceiling_note(ev: dict, held: dict) -> str:
         return ""
     return (" The most any model could decode on these tasks (one pass per block the answer and its EOS touch): "
             + " / ".join(f"{ceiling[n]:g}" for n in held) + ".")
+
+
+def drafts_section(ev: dict, held: dict) -> list:
+    d = ev.get("drafts")
+    if not d:
+        return []
+    rep = d["reported"]
+    lines = [f"Drafts (diffcoder.json decoding.draftStates, src/engine/sampler.ts): each pass also runs, side by side, the "
+             "states the block would reach next if the model's predictions held, and decoding keeps the logits of those "
+             "it reaches, saving their passes. Every step is still decided by the logits of its own state, so on fp32 "
+             "weights the answers are the same (test/engine/parity.test.ts); int8 computes one activation scale per "
+             "pass, so a longer pass shifts the logits a little and some near-ties go the other way (the last column). "
+             f"At the chosen thresholds, on the reported tasks (seconds: `diffcoder eval` on this CPU, each setting "
+             f"after the other):", "",
+             "| set | drafts | EM | edit sim | tokens/pass | seconds | same answers as without |",
+             "|---|---|---|---|---|---|---|"]
+    for name in held:
+        for n, r in (rep.get(name) or {}).items():
+            lines.append(f"| {name} | {n} | {r['exact_match']:.1f} | {r['edit_similarity']:.4f} | {r['tokens_per_pass']} | "
+                         f"{r['seconds']} | {r['same_answers']} of {r['n']} |")
+    lines += ["", f"Default: {d['value']} ({d['rule']})."]
+    if d["value"]:
+        at = [rep[n][str(d["value"])]["tokens_per_pass"] for n in held if n in rep]
+        lines[-1] += (f" With it the sets decode " + " / ".join(f"{t:g}" for t in at) + " tokens per pass ("
+                      + " / ".join(n for n in held if n in rep) + ").")
+    return lines + [""]
 
 
 def sweep_table(sweep: dict, held: dict) -> list:
@@ -625,6 +720,7 @@ def render_card(m: dict) -> str:
                       f"EM lost, on every set): {'met' if met else 'not met'}; at the chosen thresholds the sets decode "
                       + ", ".join(f"{t:g}" for t in tpp) + " tokens per pass (" + " / ".join(n for n in held if n in chosen)
                       + f"); met by {', '.join(met_by) if met_by else 'no set'}." + pooled + ceiling_note(ev, held), ""]
+        lines += drafts_section(ev, held)
         if all(r.get("fixed", {}).get("exact_match", 0) < 1 for r in held.values()):
             lines += ["**Exact match is below 1 % on every set, even one token per pass: this model is undertrained "
                       "and the threshold comparison above says nothing yet.** Train further (scripts/gpu/) and re-run "

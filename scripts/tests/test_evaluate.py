@@ -95,6 +95,21 @@ class ModelCardTest(unittest.TestCase):
                       "tasks): 2.06. The most any model could decode on these tasks (one pass per block the answer and "
                       "its EOS touch): 2.38 / 3.87.", card)
 
+    def test_drafts_default_is_the_fastest_setting_only_when_it_saves_enough_time(self):
+        def sets(seconds):
+            return {"infill-single": {str(n): {"seconds": s / 2} for n, s in zip(model_card.DRAFT_SETTINGS, seconds)},
+                    "edit": {str(n): {"seconds": s / 2} for n, s in zip(model_card.DRAFT_SETTINGS, seconds)}}
+        self.assertEqual(model_card.choose_drafts(sets([100, 80, 85, 90])), 1)
+        self.assertEqual(model_card.choose_drafts(sets([100, 99, 97, 120])), 0, "3 % faster is not enough")
+        self.assertEqual(model_card.choose_drafts(sets([100, 110, 120, 130])), 0)
+        rep = {"edit": {str(n): {"n": 10, "exact_match": 12.0, "edit_similarity": 0.5, "tokens_per_pass": tpp,
+                                 "seconds": 9.0, "same_answers": same}
+                        for n, tpp, same in ((0, 2.0, 10), (1, 2.6, 9))}}
+        lines = model_card.drafts_section({"drafts": {"value": 1, "reported": rep, "rule": "fastest"}}, {"edit": {}})
+        self.assertIn("| edit | 1 | 12.0 | 0.5000 | 2.6 | 9.0 | 9 of 10 |", lines)
+        self.assertIn("Default: 1 (fastest). With it the sets decode 2.6 tokens per pass (edit).", lines)
+        self.assertEqual(model_card.drafts_section({}, {"edit": {}}), [])
+
     def test_editor_lines_counts_the_leading_right_lines_of_a_suggestion(self):
         self.assertEqual(model_card.editor_lines("", "x = 1"), (0, 0))
         self.assertEqual(model_card.editor_lines("x = 1  \n", "x = 1"), (1, 1))
