@@ -15,7 +15,7 @@
 # Knobs (environment): LAYERS=8 of the 8B's 32 (FULL=1: all 32), PROMPTS=4, PROMPT_TOKENS=512,
 # NEW_TOKENS=64, HEAD=int4 (the output layer's format: int4 runs on the GPU; int8, the converter's
 # default, runs on the CPU there), PY_DEVICE=cuda (none: no reference), PY_DTYPE=bf16,
-# PROVIDERS=cuda,webgpu,cpu, PYTHON=python3, OUT=$OUT or build/bench-gpu, SKIP_GL=1 (leave the loaders out). For the CUDA provider put libonnxruntime_providers_{cuda,shared}.so (onnxruntime
+# PROVIDERS=cuda,webgpu,cpu, DRAFTS_PROVIDER=the first of them (the run with 3 drafts per pass), PYTHON=python3, OUT=$OUT or build/bench-gpu, SKIP_GL=1 (leave the loaders out). For the CUDA provider put libonnxruntime_providers_{cuda,shared}.so (onnxruntime
 # 1.30, CUDA 12 + cuDNN 9 at run time) in .gpu-bench/cuda-ep/ before carrying (see src/features/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,7 +67,7 @@ CK_ARGS=(--preset stable-diffcoder-8b --layers "$LAYERS" --dtype bf16 --shards 4
 if [ "$MODE" = --smoke ]; then
   # The same steps on a CPU: a tiny checkpoint of the same layout, providers cpu (the GPU ones are
   # tried too and reported as not available), the reference on the CPU in fp32.
-  PROVIDERS=${SMOKE_PROVIDERS:-cpu}; PY_DEVICE=cpu; PY_DTYPE=fp32
+  PROVIDERS=${SMOKE_PROVIDERS:-cpu}; PY_DEVICE=cpu; PY_DTYPE=fp32; DRAFTS_PROVIDER=cpu
   PROMPTS=2; PROMPT_TOKENS=96; NEW_TOKENS=8; LAYERS=2
   PYTHON=${PYTHON_SMOKE:-/usr/bin/python3}
   WORK=${WORK_SMOKE:-$ROOT/build/bench-gpu-smoke}
@@ -135,5 +135,11 @@ fi
 say "8B-shaped int4 package: ${PROVIDERS}, pytorch $PY_DEVICE $PY_DTYPE"
 PY=(--checkpoint "$CK" --python-device "$PY_DEVICE" --python-dtype "$PY_DTYPE"); [ "$PY_DEVICE" = none ] && PY=(--no-python)
 "$NODE" dist/cli.js bench-decode --model "$PKG" "${BENCH[@]}" "${PY[@]}" --out "$RESULTS/8b-shape.json" >&2
-"$NODE" scripts/gpu/bench-report.mjs "$RESULTS/bundled.json" "$RESULTS/8b-shape.json" --out "$RESULTS/bench-gpu.json" | tee "$RESULTS/bench-gpu.txt"
+# The same workload with 3 drafted states per pass (src/engine/sampler.ts draftStates) on the first
+# provider: what a pass of up to 20 positions costs against one of 4-8 where weights dominate (ms/fwd).
+DRAFTS_PROVIDER=${DRAFTS_PROVIDER:-${PROVIDERS%%,*}}
+say "8B-shaped int4 package, 3 drafts per pass: $DRAFTS_PROVIDER"
+"$NODE" dist/cli.js bench-decode --model "$PKG" "${BENCH[@]}" --providers "$DRAFTS_PROVIDER" --drafts 3 --no-python --out "$RESULTS/8b-shape-drafts.json" >&2 \
+  || echo '{"failed": "bench-decode with drafts failed (see the log above)"}' > "$RESULTS/8b-shape-drafts.json"
+"$NODE" scripts/gpu/bench-report.mjs "$RESULTS/bundled.json" "$RESULTS/8b-shape.json" "$RESULTS/8b-shape-drafts.json" --out "$RESULTS/bench-gpu.json" | tee "$RESULTS/bench-gpu.txt"
 say "done: $RESULTS/bench-gpu.json, $RESULTS/bench-gpu.txt"

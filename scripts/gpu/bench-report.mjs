@@ -43,6 +43,6 @@ for (const r of reports) {
   if (ref.skipped) lines.push(`${name} ${'pytorch reference'.padEnd(20)} skipped: ${String(ref.skipped).slice(0, 90)}`);
   else lines.push(`${name} ${`pytorch ${ref.device} ${ref.dtype}`.padEnd(20)} ${cell(ref.tokensPerSecond, 8)} ${cell(ref.tokensPerForward, 8)} ${cell(ref.msPerForward, 8)} ${cell(ref.loadS, 7)} ${cell('', 8)} ${cell(ref.gpuMemMiB, 8)}`);
   const w = r.workload;
-  lines.push(`${''.padEnd(28)} workload: ${w.prompts} prompts of ${w.promptTokens.join('/')} tokens, ${w.newTokens} new tokens, ${w.decoding.mode}${w.decoding.mode === 'fixed' ? ` ${w.decoding.stepsPerBlock}/block` : ''}`);
+  lines.push(`${''.padEnd(28)} workload: ${w.prompts} prompts of ${w.promptTokens.join('/')} tokens, ${w.newTokens} new tokens, ${w.decoding.mode}${w.decoding.mode === 'fixed' ? ` ${w.decoding.stepsPerBlock}/block` : ''}${w.decoding.draftStates ? `, ${w.decoding.draftStates} drafts per pass` : ''}`);
 }
 process.stdout.write(lines.join('\n') + '\n');

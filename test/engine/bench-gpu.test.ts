@@ -33,6 +33,10 @@ test('bench-gpu.sh --smoke: providers side by side with the PyTorch reference, a
     for (const e of rep.engine) if (!e.available) assert.match(e.reason, new RegExp(`^${e.provider}: `));
   }
   assert.equal(shaped.model.weights, 'int4');
+  const drafts = all.reports[2];
+  assert.deepEqual(drafts.engine.map((e: { provider: string }) => e.provider), ['cpu'], 'one provider (on a GPU machine the first)');
+  assert.equal(drafts.engine[0].tokens, 2 * 8, JSON.stringify(drafts.engine[0]));
+  assert.equal(drafts.workload.decoding.draftStates, 3);
   assert.match(small.reference.skipped, /--no-python/);
   assert.equal(shaped.reference.device, 'cpu');
   assert.ok(shaped.reference.tokensPerSecond > 0 && shaped.reference.forwardPasses > 0, JSON.stringify(shaped.reference));
