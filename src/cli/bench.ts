@@ -315,7 +315,7 @@ export async function bench(argv: string[]): Promise<void> {
     ];
     // Drafts run more positions per pass for fewer passes: whether that is faster depends on the device
     // and the model, so each package's decoding.draftStates is chosen from these rows.
-    log(`drafted states per pass: ${DRAFT_SETTINGS.join(' vs ')}`);
+    log(`drafts per pass: ${DRAFT_SETTINGS.join(' vs ')}`);
     const draftRows: BenchRow[] = [];
     const draftSame: Record<string, string> = {};
     const workloads = [
@@ -330,7 +330,7 @@ export async function bench(argv: string[]): Promise<void> {
         for (const [i, n] of DRAFT_SETTINGS.entries()) runs[i].push(await wl.ask(c, { ...threshold, draftStates: n }));
       }
       for (const [i, n] of DRAFT_SETTINGS.entries()) {
-        draftRows.push(row(`${wl.name}, prompt reused: ${n} drafted states per pass`, runs[i]));
+        draftRows.push(row(`${wl.name}, prompt reused: drafts ${n}`, runs[i]));
         draftSame[`${wl.name} ${n}`] = `${runs[i].filter((s, j) => s.result.text === runs[0][j].result.text).length}/${contexts.length}`;
       }
     }
@@ -430,7 +430,7 @@ export async function bench(argv: string[]): Promise<void> {
     o(`multi-line, stopped at the first line below ${u.floor} (what the editor asks): p50 ${u.p50Speedup}x faster than the whole answer, forward passes in all ${u.passes[0]} -> ${u.passes[1]}`);
   }
   for (const d of report.drafts) {
-    o(`${d.workload}, ${d.draftStates} drafted states per pass: ${d.speedup}x as fast per generated token as none (${d.tokensPerPass[1]} vs ${d.tokensPerPass[0]} tokens per pass; same answers ${d.sameAnswers})`);
+    o(`${d.workload}, drafts ${d.draftStates}: ${d.speedup}x as fast per generated token as none (${d.tokensPerPass[1]} vs ${d.tokensPerPass[0]} tokens per pass; same answers ${d.sameAnswers})`);
   }
   const wc = report.warmVsCold;
   o(`warm (typing) vs cold p50: one-line ${wc.oneLineP50Speedup}x, multi-line ${wc.multiLineP50Speedup}x (${round(100 * wc.reusedShare, 1)}% of prompt tokens reused)`);
@@ -447,16 +447,16 @@ export async function bench(argv: string[]): Promise<void> {
   }
 }
 
-/** Drafted states per pass that `diffcoder bench` compares (0 first: the baseline). */
+/** Drafts per pass (DecodeOptions.draftStates) that `diffcoder bench` compares (0 first: the baseline). */
 const DRAFT_SETTINGS = [0, 1, 2, 3];
 
 /** Each drafts setting against none, per workload: per-token speed, tokens per pass, answers unchanged. */
 function drafts(rows: BenchRow[], same: Record<string, string>) {
   const out = [];
-  for (const base of rows.filter((r) => r.name.endsWith(': 0 drafted states per pass'))) {
+  for (const base of rows.filter((r) => r.name.endsWith(': drafts 0'))) {
     const workload = base.name.slice(0, base.name.indexOf(', prompt reused'));
     for (const n of DRAFT_SETTINGS.slice(1)) {
-      const r = rows.find((x) => x.name === `${workload}, prompt reused: ${n} drafted states per pass`)!;
+      const r = rows.find((x) => x.name === `${workload}, prompt reused: drafts ${n}`)!;
       out.push({ workload, draftStates: n, speedup: round(r.tokensPerSecond / base.tokensPerSecond, 2), tokensPerPass: [base.tokensPerPass, r.tokensPerPass], sameAnswers: same[`${workload} ${n}`] });
     }
   }

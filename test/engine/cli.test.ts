@@ -244,7 +244,7 @@ test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step
     'multi-line, prompt reused: threshold', 'multi-line, prompt reused: one token per step (fixed, 4/block)',
     'edit (16 lines), prompt reused: threshold + prompt lookup', 'edit (16 lines), prompt reused: threshold, no prompt lookup',
     'edit (16 lines), prompt reused: one token per step (fixed, 4/block)',
-    ...['one-line', 'multi-line', 'edit (16 lines)'].flatMap((w) => [0, 1, 2, 3].map((n) => `${w}, prompt reused: ${n} drafted states per pass`)),
+    ...['one-line', 'multi-line', 'edit (16 lines)'].flatMap((w) => [0, 1, 2, 3].map((n) => `${w}, prompt reused: drafts ${n}`)),
   ]);
   const row = (n: string) => r.rows.find((x: { name: string }) => x.name === n);
   assert.equal(row('one-line cold').reusedTokens, 0);
@@ -264,7 +264,7 @@ test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step
   // fp32: drafts change no answer; each setting against none, per workload
   assert.equal(r.drafts.length, 9);
   for (const d of r.drafts) assert.equal(d.sameAnswers, '2/2', JSON.stringify(d));
-  const passes = (w: string, n: number) => row(`${w}, prompt reused: ${n} drafted states per pass`).forwardPasses;
+  const passes = (w: string, n: number) => row(`${w}, prompt reused: drafts ${n}`).forwardPasses;
   assert.ok(passes('edit (16 lines)', 3) < passes('edit (16 lines)', 0), 'drafts save passes');
   if (pythonWithTorch()) {
     assert.ok(r.reference.python, JSON.stringify(r.reference));
