@@ -64,7 +64,7 @@ export function blockCausalMask(start: number, T: number, blockSize: number, run
   for (const n of runs) {
     for (let o = 0; o < n; o++) {
       const row = (from + o) * K;
-      data.fill(0, row, row + start); // the past (start is a block boundary in decoding)
+      data.fill(0, row, row + start); // the past: every position before start is in the row's block or an earlier one
       const visible = Math.min(n, (Math.floor((start + o) / blockSize) + 1) * blockSize - start);
       data.fill(0, row + start + from, row + start + from + visible);
     }
