@@ -283,6 +283,8 @@ def measure_drafts(package: str, eval_dir: str, limit: int, block: int, threshol
                 "exact_match": round(100 * overall["exact_match"], 2),
                 "edit_similarity": overall["edit_similarity"],
                 "tokens_per_pass": round(stats["tokens"] / max(1, stats["passes"]), 3),
+                "tokens": stats["tokens"],
+                "passes": stats["passes"],
                 "seconds": stats["seconds"],
                 "same_answers": sum(a["completion"] == b["completion"] for a, b in zip(completions, base)),
             }
@@ -547,7 +549,14 @@ def drafts_section(ev: dict, held: dict) -> list:
         for n, r in (rep.get(name) or {}).items():
             lines.append(f"| {name} | {n} | {r['exact_match']:.1f} | {r['edit_similarity']:.4f} | {r['tokens_per_pass']} | "
                          f"{r['seconds']} | {r['same_answers']} of {r['n']} |")
-    lines += ["", f"Default: {d['value']} ({d['rule']})."]
+    lines.append("")
+    settings = sorted({n for sets in rep.values() for n in sets}, key=int)
+    if all("passes" in rep[name][n] for name in held if name in rep for n in rep[name]):
+        pooled = [sum(rep[name][n]["tokens"] for name in held if name in rep)
+                  / max(1, sum(rep[name][n]["passes"] for name in held if name in rep)) for n in settings]
+        lines.append("Pooled over the split (tokens / decoding passes of every set): "
+                     + ", ".join(f"{p:.2f} with {n}" for n, p in zip(settings, pooled)) + ".")
+    lines += [f"Default: {d['value']} ({d['rule']})."]
     if d["value"]:
         at = [rep[n][str(d["value"])]["tokens_per_pass"] for n in held if n in rep]
         lines[-1] += (f" With it the sets decode " + " / ".join(f"{t:g}" for t in at) + " tokens per pass ("

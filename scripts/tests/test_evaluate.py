@@ -103,11 +103,12 @@ class ModelCardTest(unittest.TestCase):
         self.assertEqual(model_card.choose_drafts(sets([100, 99, 97, 120])), 0, "3 % faster is not enough")
         self.assertEqual(model_card.choose_drafts(sets([100, 110, 120, 130])), 0)
         rep = {"edit": {str(n): {"n": 10, "exact_match": 12.0, "edit_similarity": 0.5, "tokens_per_pass": tpp,
-                                 "seconds": 9.0, "same_answers": same}
+                                 "tokens": 260, "passes": round(260 / tpp), "seconds": 9.0, "same_answers": same}
                         for n, tpp, same in ((0, 2.0, 10), (1, 2.6, 9))}}
         lines = model_card.drafts_section({"drafts": {"value": 1, "reported": rep, "rule": "fastest"}}, {"edit": {}})
         self.assertIn("| edit | 1 | 12.0 | 0.5000 | 2.6 | 9.0 | 9 of 10 |", lines)
         self.assertIn("Default: 1 (fastest). With it the sets decode 2.6 tokens per pass (edit).", lines)
+        self.assertIn("Pooled over the split (tokens / decoding passes of every set): 2.00 with 0, 2.60 with 1.", lines)
         self.assertEqual(model_card.drafts_section({}, {"edit": {}}), [])
 
     def test_editor_lines_counts_the_leading_right_lines_of_a_suggestion(self):
