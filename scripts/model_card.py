@@ -55,6 +55,21 @@ def run_eval(package: str, tasks: str, kind: str, single: bool, mode: str, block
     return completions, {"tokens": tokens, "passes": passes, "seconds": round(time.time() - t0, 1)}
 
 
+def eval_result(tasks: list, completions: list, stats: dict) -> tuple[dict, dict]:
+    """One `diffcoder eval` run scored: the numbers the card keeps, and the whole summary."""
+    s = summarize(score(tasks, completions))
+    overall = s["all"]["all"]
+    return {
+        "n": len(tasks),
+        "exact_match": round(100 * overall["exact_match"], 2),
+        "edit_similarity": overall["edit_similarity"],
+        "tokens_per_pass": round(stats["tokens"] / max(1, stats["passes"]), 3),
+        "tokens": stats["tokens"],
+        "passes": stats["passes"],
+        "seconds": stats["seconds"],
+    }, s
+
+
 def tokens_per_pass_ceiling(ids_path: str, block: int, limit: int) -> float | None:
     """The most tokens per decoding pass any model could reach on these tasks: one pass per block that the
     answer and its EOS touch (blocks are aligned to absolute positions, so the first may hold the prompt's
@@ -276,16 +291,9 @@ def measure_drafts(package: str, eval_dir: str, limit: int, block: int, threshol
         for n in DRAFT_SETTINGS:
             completions, stats = run_eval(package, path, kind, single, "threshold", block,
                                           ["--threshold", str(thresholds[kind]), "--prompt-lookup", "on", "--drafts", str(n)])
-            overall = summarize(score(tasks, completions))["all"]["all"]
             base = base or completions
             out.setdefault(name, {})[str(n)] = {
-                "n": len(tasks),
-                "exact_match": round(100 * overall["exact_match"], 2),
-                "edit_similarity": overall["edit_similarity"],
-                "tokens_per_pass": round(stats["tokens"] / max(1, stats["passes"]), 3),
-                "tokens": stats["tokens"],
-                "passes": stats["passes"],
-                "seconds": stats["seconds"],
+                **eval_result(tasks, completions, stats)[0],
                 "same_answers": sum(a["completion"] == b["completion"] for a, b in zip(completions, base)),
             }
             print("drafts", eval_dir, name, n, json.dumps(out[name][str(n)]), flush=True)
@@ -390,16 +398,9 @@ def main(argv=None):
                 for name, kind, single, tasks, path in sets:
                     args = extra(kind) if callable(extra) else extra
                     completions, stats = run_eval(a.package, path, kind, single, mode, block, args)
-                    s = summarize(score(tasks, completions))
-                    overall = s["all"]["all"]
+                    result, s = eval_result(tasks, completions, stats)
                     into.setdefault(name, {})[setting] = {
-                        "n": len(tasks),
-                        "exact_match": round(100 * overall["exact_match"], 2),
-                        "edit_similarity": overall["edit_similarity"],
-                        "tokens_per_pass": round(stats["tokens"] / max(1, stats["passes"]), 3),
-                        "tokens": stats["tokens"],
-                        "passes": stats["passes"],
-                        "seconds": stats["seconds"],
+                        **result,
                         "by_lang": {k: round(100 * v["exact_match"], 1) for k, v in s.get("lang", {}).items()},
                     }
                     print("dev" if into is dev_runs else "reported", name, setting,

@@ -5,14 +5,9 @@
 // ONNX) the same holds in test/engine/parity.test.ts.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { generate, PromptCache, type DecodeOptions, type SpecialIds } from '../../src/engine/sampler';
-import { FakeModel, hashingModel, oneHot } from './samplerFakeModel';
+import { generate, PromptCache, type DecodeOptions } from '../../src/engine/sampler';
+import { FakeModel, hashingModel, MASK, NEWLINE, oneHot, special, V } from './samplerFakeModel';
 
-const V = 32;
-const EOS = 1;
-const MASK = 3;
-const NEWLINE = 10;
-const special: SpecialIds = { mask: MASK, eos: EOS, suppress: [0, 2, 4, 5, 6] };
 const opts = (o: Partial<DecodeOptions> = {}): DecodeOptions => ({
   blockSize: 4, maxNewTokens: 24, mode: 'threshold', threshold: 0.5, stepsPerBlock: 4, promptLookup: true, temperature: 0, seed: 0, ...o,
 });

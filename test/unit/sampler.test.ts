@@ -3,14 +3,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
-import { generate, prefillPrompt, PromptCache, transferSchedule, type DecodeOptions, type SpecialIds } from '../../src/engine/sampler';
-import { FakeModel, hashingModel, oneHot } from './samplerFakeModel';
+import { generate, prefillPrompt, PromptCache, transferSchedule, type DecodeOptions } from '../../src/engine/sampler';
+import { EOS, FakeModel, hashingModel, MASK, NEWLINE, oneHot, special, V } from './samplerFakeModel';
 
-const V = 32;
-const EOS = 1;
-const MASK = 3;
-const NEWLINE = 10;
-const special: SpecialIds = { mask: MASK, eos: EOS, suppress: [0, 2, 4, 5, 6] };
 const opts = (o: Partial<DecodeOptions> = {}): DecodeOptions => ({
   blockSize: 4, maxNewTokens: 16, mode: 'threshold', threshold: 0.9, stepsPerBlock: 4, promptLookup: false, temperature: 0, seed: 0, ...o,
 });

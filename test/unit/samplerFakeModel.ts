@@ -5,7 +5,15 @@
  * as different output.
  */
 import * as assert from 'node:assert/strict';
-import type { BlockModel, ForwardRequest, ForwardResult, KvCache } from '../../src/engine/sampler';
+import type { BlockModel, ForwardRequest, ForwardResult, KvCache, SpecialIds } from '../../src/engine/sampler';
+
+/** The fake vocabulary the sampler tests share: 32 ids, EOS 1, the mask 3, a line break 10. */
+export const V = 32;
+export const EOS = 1;
+export const MASK = 3;
+export const NEWLINE = 10;
+/** EOS may be emitted; 0, 2, 4, 5 and 6 stand for the other special tokens. */
+export const special: SpecialIds = { mask: MASK, eos: EOS, suppress: [0, 2, 4, 5, 6] };
 
 export class FakeCache implements KvCache {
   constructor(readonly tokens: number[]) {}
