@@ -104,7 +104,7 @@ export interface DecodingDefaults {
   /**
    * Drafted states each pass also runs (src/engine/sampler.ts DecodeOptions.draftStates): the same
    * answers in fewer passes, each pass longer. Absent: 0. Worth it where a pass costs about the same for
-   * a few more positions (a GPU, a large model); chosen per package by `diffcoder bench`.
+   * a few more positions (expected on a GPU; not on a 2-core CPU, README); scripts/model_card.py chooses it.
    */
   draftStates?: number;
 }
