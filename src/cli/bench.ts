@@ -314,7 +314,7 @@ export async function bench(argv: string[]): Promise<void> {
       row(`edit (16 lines), prompt reused: one token per step (fixed, ${B}/block)`, edits.one),
     ];
     // Drafts run more positions per pass for fewer passes: whether that is faster depends on the device
-    // and the model, so each package's decoding.draftStates is chosen from these rows.
+    // and the model, so it is measured here, side by side (scripts/model_card.py chooses a package's default).
     log(`drafts per pass: ${DRAFT_SETTINGS.join(' vs ')}`);
     const draftRows: BenchRow[] = [];
     const draftSame: Record<string, string> = {};

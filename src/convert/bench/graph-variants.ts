@@ -12,6 +12,7 @@ import * as ort from 'onnxruntime-node';
 import { convertCheckpoint } from '../convert';
 import type { GraphVariant } from '../llama/graph';
 import type { WeightFormat } from '../llama/weights';
+import { arg } from './args';
 
 type Variant = { graph?: Partial<GraphVariant>; int4AccuracyLevel?: number; int4Symmetric?: boolean; int4BlockSize?: number; embeddings?: WeightFormat };
 const VARIANTS: Record<string, Variant> = {
@@ -28,11 +29,6 @@ const VARIANTS: Record<string, Variant> = {
   'int4-b128': { int4BlockSize: 128 },
   'fp32-embed': { embeddings: 'fp32' },
 };
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 export function blockCausal(qPos: number[], kPos: number[], B: number): Float32Array {
   const m = new Float32Array(qPos.length * kPos.length);

@@ -13,12 +13,8 @@ import { loadPackage } from '../../engine/package/loadPackage';
 import { prefill } from '../../engine/sampler';
 import { createSession } from '../../engine/session/createSession';
 import { OnnxBlockModel } from '../../engine/session/onnxBlockModel';
+import { arg, list } from './args';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-const list = (s: string) => s.split(',').map(Number);
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))];
 
 async function main(): Promise<void> {

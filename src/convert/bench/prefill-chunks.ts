@@ -14,12 +14,8 @@ import { loadPackage } from '../../engine/package/loadPackage';
 import { prefill } from '../../engine/sampler';
 import { createSession } from '../../engine/session/createSession';
 import { OnnxBlockModel, type OrtKvCache } from '../../engine/session/onnxBlockModel';
+import { arg, list } from './args';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-const list = (s: string) => s.split(',').map(Number);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const min = (xs: number[]) => Math.min(...xs);
 
