@@ -40,8 +40,10 @@ commands:
                                                 its file and the files worked in lately; --other-files-tokens;
                                                 edits: the proposal taken whole, as edit prints it)
   convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32] [--head F] [--embeddings F] [--name N]
-                                                make a model package from a Hugging Face Llama checkpoint
-                                                (GPU: --weights int4 --head int4; see src/convert/README.md)
+          [--int8 dynamic|nbits]                make a model package from a Hugging Face Llama checkpoint
+                                                (GPU: --weights int4 --head int4; int8 as nbits: the
+                                                same answer whatever else a pass holds, slower on a CPU;
+                                                see src/convert/README.md)
   download URL|MODEL_ID [DEST_DIR] [--base-url URL] [--list]
                                                 fetch a model package listed by a manifest (its
                                                 diffcoder.json); resumes an interrupted download; verifies

@@ -63,13 +63,14 @@ function format(v: Values, name: string, fallback: string | undefined): string |
 }
 
 export async function convert(argv: string[], out: Out = stdout): Promise<void> {
-  const { values: v, positionals } = parse(argv, { weights: { type: 'string' }, head: { type: 'string' }, embeddings: { type: 'string' }, name: { type: 'string' } });
+  const { values: v, positionals } = parse(argv, { weights: { type: 'string' }, head: { type: 'string' }, embeddings: { type: 'string' }, int8: { type: 'string' }, name: { type: 'string' } });
   const [src, outDir] = positionals;
-  if (!src || !outDir) throw new UsageError('usage: diffcoder convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32] [--head FORMAT] [--embeddings FORMAT]');
+  if (!src || !outDir) throw new UsageError('usage: diffcoder convert CHECKPOINT_DIR OUT_DIR [--weights int8|int4|fp16|fp32] [--head FORMAT] [--embeddings FORMAT] [--int8 dynamic|nbits]');
   if (!fs.existsSync(src) || !fs.statSync(src).isDirectory()) throw new UsageError(`${src} is not a folder (a checkpoint folder holds config.json, *.safetensors and tokenizer.json)`);
   const weights = format(v, 'weights', 'int8')!;
   const head = format(v, 'head', undefined);
   const embeddings = format(v, 'embeddings', undefined);
+  if (v.int8 !== undefined && v.int8 !== 'dynamic' && v.int8 !== 'nbits') throw new UsageError(`--int8 must be dynamic or nbits (got ${JSON.stringify(v.int8)})`);
   // Loaded on demand: the other commands never need the converter.
   const { convertCheckpoint } = await import('../convert');
   const r = reporter(v.json === true, out);
@@ -80,6 +81,7 @@ export async function convert(argv: string[], out: Out = stdout): Promise<void> 
       weights: weights as 'int8',
       ...(head ? { head: head as 'int8' } : {}),
       ...(embeddings ? { embeddings: embeddings as 'int8' } : {}),
+      ...(v.int8 ? { graph: { int8: v.int8 as 'dynamic' | 'nbits' } } : {}),
       ...(typeof v.name === 'string' ? { name: v.name } : {}),
       signal: cancel.signal,
       onProgress: (f, msg) => r.progress(f, msg),

@@ -148,6 +148,42 @@ describe('graph behaviour', () => {
     }
   });
 
+  it("int8 as nbits (MatMulNBits): near PyTorch, and a block's logits do not depend on the rows after it in its pass, as they do with dynamic int8", async () => {
+    const rows = 4; // the request's first block: block-causal, it cannot see the rows after it
+    for (const ck of checkpoints.slice(0, 2)) {
+      const refLogits = ck.ref.get('logits')!.data as Float32Array;
+      const V = ck.ref.get('logits')!.shape[2];
+      const P = REQUEST.prefix_ids.length;
+      const T = REQUEST.ids.length;
+      for (const int8 of ['nbits', 'dynamic'] as const) {
+        const dir = path.join(WORK, `variant-${ck.label}-int8-${int8}`);
+        await convertCheckpoint(ck.dir, dir, { weights: 'int8', graph: { int8 }, verifySession: false });
+        const s = await session(dir);
+        const full = (await runReferenceInputs(s, ck.ref)).logits.data as Float32Array;
+        const d = maxAbsDiff(full, refLogits) / rms(refLogits);
+        assert.ok(d <= LOGIT_TOL.int8, `${ck.label} ${int8}: max |logit diff| / RMS ${d}`);
+        const feeds: Record<string, ort.Tensor> = {};
+        for (const name of s.inputNames) {
+          const t = ck.ref.get(name);
+          if (name === 'logits_keep') feeds[name] = new ort.Tensor('int64', BigInt64Array.of(0n), [1]);
+          else if (name === 'input_ids' || name === 'position_ids') feeds[name] = new ort.Tensor('int64', (t!.data as BigInt64Array).slice(0, rows), [1, rows]);
+          else if (name === 'attention_mask') {
+            const m = t!.data as Float32Array;
+            const cut = new Float32Array(rows * (P + rows));
+            for (let r = 0; r < rows; r++) cut.set(m.subarray(r * (P + T), r * (P + T) + P + rows), r * (P + rows));
+            feeds[name] = new ort.Tensor('float32', cut, [1, 1, rows, P + rows]);
+          } else feeds[name] = toOrt(t!);
+        }
+        const alone = (await s.run(feeds)).logits.data as Float32Array;
+        const shift = maxAbsDiff(alone, full.subarray(0, rows * V)) / rms(alone);
+        if (int8 === 'nbits') assert.ok(shift < 1e-5, `${ck.label}: the first block's logits moved by ${shift} with more rows in the pass`);
+        else assert.ok(shift > 1e-3, `${ck.label}: dynamic int8 was expected to depend on its pass (${shift})`);
+        console.log(`${ck.label} int8 ${int8}: max |logit diff|/RMS ${d.toExponential(2)}; first block alone vs in the pass ${shift.toExponential(2)}`);
+        await s.release();
+      }
+    }
+  });
+
   it('a cache built by the graph itself gives the same logits (present -> past round trip)', async () => {
     const ck = checkpoints[1];
     const dir = path.join(WORK, `pkg-${ck.label}-fp32`);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Manifest } from '../../src/engine/package/manifest';
 import { platformProviders, providerOrder } from '../../src/engine/session/createSession';
-import { providerNotes, weightFormats } from '../../src/engine/session/providerNotes';
+import { passScaledRows, providerNotes, weightFormats } from '../../src/engine/session/providerNotes';
 import { LoadedModel } from '../../src/engine/loadedModel';
 import { ensureTinyPackage } from '../fixtures/ensureTinyPackage';
 
@@ -24,7 +24,7 @@ test('auto: CUDA then WebGPU on Linux x64, DirectML on Windows, WebGPU on macOS,
   assert.match(fb[0], /^tpu: unknown execution provider \(known: auto, cuda/);
 });
 
-const manifest = (dtype: Manifest['weights']['dtype'], conversion?: Record<string, string>) =>
+const manifest = (dtype: Manifest['weights']['dtype'], conversion?: Record<string, unknown>) =>
   ({ name: 'm', weights: { dtype }, ...(conversion ? { provenance: { conversion } } : {}) }) as unknown as Manifest;
 
 test('int8 weights on a GPU provider: the log says which ops run on the CPU and what to convert instead', () => {
@@ -37,8 +37,18 @@ test('int8 weights on a GPU provider: the log says which ops run on the CPU and 
   assert.deepEqual(providerNotes('cuda', manifest('int4', { weights: 'int4', head: 'int4' })), []);
   assert.deepEqual(providerNotes('cuda', manifest('fp16')), []);
   assert.deepEqual(providerNotes('cpu', manifest('int8')), []);
+  // int8 as MatMulNBits has GPU kernels
+  assert.deepEqual(providerNotes('cuda', manifest('int8', { weights: 'int8', head: 'int8', graph: { int8: 'nbits' } })), []);
   // no conversion record: the converter's defaults for the dtype
-  assert.deepEqual(weightFormats(manifest('int4')), { projections: 'int4', head: 'int8' });
+  assert.deepEqual(weightFormats(manifest('int4')), { projections: 'int4', head: 'int8', int8: 'dynamic' });
+});
+
+test("a package's rows depend on their pass only with dynamic int8 projections (the sampler then prefills apart)", () => {
+  assert.equal(passScaledRows(manifest('int8')), true, 'a package from before the choice: DynamicQuantizeMatMul');
+  assert.equal(passScaledRows(manifest('int8', { weights: 'int8', graph: { int8: 'dynamic' } })), true);
+  assert.equal(passScaledRows(manifest('int8', { weights: 'int8', graph: { int8: 'nbits' } })), false);
+  assert.equal(passScaledRows(manifest('int4', { weights: 'int4', head: 'int8' })), false, 'the int8 head sees only the rows whose logits are asked');
+  assert.equal(passScaledRows(manifest('fp32')), false);
 });
 
 test('auto on this machine: a GPU provider, or the CPU with the reason each GPU provider did not load', async () => {

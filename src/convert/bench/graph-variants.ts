@@ -28,6 +28,7 @@ const VARIANTS: Record<string, Variant> = {
   'int4-b64': { int4BlockSize: 64 },
   'int4-b128': { int4BlockSize: 128 },
   'fp32-embed': { embeddings: 'fp32' },
+  'int8-nbits': { graph: { int8: 'nbits' } },
 };
 
 export function blockCausal(qPos: number[], kPos: number[], B: number): Float32Array {

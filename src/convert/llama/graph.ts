@@ -28,6 +28,14 @@ export interface GraphVariant {
   rope: 'onnx' | 'contrib';
   /** Add the optional `logits_keep` input (compute logits only for the last N positions). */
   logitsKeep: boolean;
+  /**
+   * int8 projections: 'dynamic': com.microsoft.DynamicQuantizeMatMul, one activation scale per pass (every
+   * row's result depends on the others; packages converted before this choice existed are 'dynamic');
+   * 'nbits': com.microsoft.MatMulNBits with 8-bit weight blocks and activations quantized row by row, so a
+   * row's result is the same in any pass, closer to float, with kernels on CUDA and WebGPU too, but slower
+   * on a CPU (src/convert/README.md has the measurements).
+   */
+  int8: 'nbits' | 'dynamic';
 }
 
 export const DEFAULT_VARIANT: GraphVariant = {
@@ -37,6 +45,7 @@ export const DEFAULT_VARIANT: GraphVariant = {
   norm: 'onnx',
   rope: 'onnx',
   logitsKeep: true,
+  int8: 'dynamic',
 };
 
 export interface LlamaGraphOptions {
@@ -73,7 +82,7 @@ export function ropeInvFreq(headDim: number, theta: number): Float32Array {
 export function buildLlamaGraph(a: Architecture, store: WeightStore, o: LlamaGraphOptions): { graph: Graph; jobs: WeightJob[] } {
   const g = new Graph();
   const jobs: WeightJob[] = [];
-  const ctx: EmitContext = { g, store, jobs, int4: o.int4, slabBytes: o.slabBytes, onSlab: o.onSlab };
+  const ctx: EmitContext = { g, store, jobs, int4: o.int4, int8: o.variant.int8, slabBytes: o.slabBytes, onSlab: o.onSlab };
   const v = o.variant;
   const H = a.hiddenSize;
   const hd = a.headDim;

@@ -3,14 +3,15 @@
  * nodes, lays out the weight's regions in the WeightStore, and queues a job that later streams the
  * source tensor(s) through in row slabs, so the converter's memory stays at a slab, not a model.
  *
- * HF stores projections as [out, in]; ONNX MatMul-style ops want [in, out] (fp32, fp16, int8), which
- * the jobs write column-slab by column-slab. MatMulNBits keeps [out, ...] rows, so int4 streams straight.
+ * HF stores projections as [out, in]; ONNX MatMul-style ops want [in, out] (fp32, fp16, 'dynamic' int8),
+ * which the jobs write column-slab by column-slab. MatMulNBits keeps [out, ...] rows, so int4 and int8
+ * stream straight.
  */
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { Graph } from '../onnx/graph';
 import { attr, bytesOf, DataType, MS_DOMAIN } from '../onnx/proto';
 import type { Region, WeightStore } from '../onnx/weight-store';
-import { quantizeRowsInt8 } from '../quantize/int8';
+import { INT8_BLOCK, int8Blocks, quantizeBlocksInt8, quantizeRowsInt8 } from '../quantize/int8';
 import { int4Blocks, quantizeRowsInt4 } from '../quantize/int4';
 import { toHalf } from '../quantize/fp16';
 
@@ -39,6 +40,8 @@ export interface EmitContext {
   store: WeightStore;
   jobs: WeightJob[];
   int4: Int4Settings;
+  /** How int8 projections run (GraphVariant.int8). */
+  int8: 'nbits' | 'dynamic';
   /** Upper bound on one float32 slab read from the checkpoint. */
   slabBytes: number;
   onSlab?: SlabHook;
@@ -109,6 +112,24 @@ export function emitLinear(ctx: EmitContext, x: string, name: string, sources: s
       return g.op1('MatMul', [x, w32], { name, output });
     }
     case 'int8': {
+      if (ctx.int8 === 'nbits') {
+        const nb = int8Blocks(K);
+        const B = store.allocate(g.reserve(`${name}.weight_q8`), DataType.UINT8, [N, nb, INT8_BLOCK]);
+        const S = store.allocate(g.reserve(`${name}.weight_scales`), DataType.FLOAT, [N, nb]);
+        job((st) => (w, r0, rows, i) => {
+          const q = quantizeBlocksInt8(w, rows, K);
+          const row = colStarts[i] + r0;
+          st.write(B, row * nb * INT8_BLOCK, q.q);
+          st.write(S, row * nb * 4, bytesOf(q.scales));
+        });
+        // No zero_points: 8-bit MatMulNBits then takes 128, the symmetric code's zero.
+        return g.op1('MatMulNBits', [x, B.name, S.name], {
+          name,
+          output,
+          domain: MS_DOMAIN,
+          attrs: { K: attr.int(K), N: attr.int(N), bits: attr.int(8), block_size: attr.int(INT8_BLOCK), accuracy_level: attr.int(4) },
+        });
+      }
       const B = store.allocate(g.reserve(`${name}.weight_int8`), DataType.INT8, [K, N]);
       const S = store.allocate(g.reserve(`${name}.weight_scale`), DataType.FLOAT, [N]);
       job((st) => (w, r0, rows, i) => {

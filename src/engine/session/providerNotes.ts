@@ -1,9 +1,10 @@
 /**
  * What a package's weight formats mean on the provider it loaded on. onnxruntime places a node its
  * provider has no kernel for on the CPU, silently; for the weight ops that is most of the model:
- * - int8 (com.microsoft.DynamicQuantizeMatMul) has a CPU kernel only, so on a GPU provider every int8
- *   projection runs on the CPU, with activations copied across for each one;
- * - int4 (MatMulNBits) runs on CPU, CUDA and WebGPU; fp16/fp32 (MatMul/Gemm) everywhere.
+ * - int8 as the converter writes it by default (com.microsoft.DynamicQuantizeMatMul) has a CPU kernel
+ *   only, so on a GPU provider every int8 projection runs on the CPU, with activations copied across
+ *   for each one;
+ * - int4 and 'nbits' int8 (MatMulNBits) run on CPU, CUDA and WebGPU; fp16/fp32 (MatMul/Gemm) everywhere.
  * int4 packages keep the output layer int8 by default (src/convert tableFormats): on a GPU that one
  * large matrix runs on the CPU unless the package was converted with `--head int4` (or fp16).
  */
@@ -11,19 +12,32 @@ import type { Manifest } from '../package/manifest';
 
 type Format = 'fp32' | 'fp16' | 'int8' | 'int4';
 
-/** The formats of the projections and of the output layer, from the converter's record or the dtype. */
-export function weightFormats(m: Manifest): { projections: Format; head: Format } {
-  const conv = (m.provenance?.conversion ?? {}) as { weights?: Format; head?: Format };
+/**
+ * The formats of the projections and of the output layer, from the converter's record or the dtype, and
+ * the op int8 weights run as (src/convert GraphVariant.int8).
+ */
+export function weightFormats(m: Manifest): { projections: Format; head: Format; int8: 'dynamic' | 'nbits' } {
+  const conv = (m.provenance?.conversion ?? {}) as { weights?: Format; head?: Format; graph?: { int8?: 'dynamic' | 'nbits' } };
   const projections = conv.weights ?? m.weights.dtype;
   // Without a record (a package from elsewhere), assume the converter's default for the dtype.
   const head = conv.head ?? (projections === 'int4' ? 'int8' : projections);
-  return { projections, head };
+  return { projections, head, int8: conv.graph?.int8 ?? 'dynamic' };
+}
+
+/**
+ * Whether a row's K/V and logits depend on the other rows of its pass (BlockModel.passScaledRows): int8
+ * projections through DynamicQuantizeMatMul quantize a pass's activations with one scale.
+ */
+export function passScaledRows(m: Manifest): boolean {
+  const f = weightFormats(m);
+  return f.projections === 'int8' && f.int8 === 'dynamic';
 }
 
 /** Log lines for a session on `device` (empty on the CPU, or when every weight op has a kernel there). */
 export function providerNotes(device: string, m: Manifest): string[] {
   if (device === 'cpu') return [];
   const f = weightFormats(m);
+  if (f.int8 === 'nbits') return [];
   const onCpu = [f.projections === 'int8' ? 'every projection' : '', f.head === 'int8' ? 'the output layer' : ''].filter(Boolean);
   if (!onCpu.length) return [];
   const advice =
