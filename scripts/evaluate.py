@@ -5,7 +5,8 @@ and decodes each with
   diffusion  the reference block-diffusion sampler (threshold or one-token-per-step fixed schedule);
   ar         greedy next-token decoding (for the AR stage and the AR baseline, which predict i+1 at i).
 Scores exact match of the decoded text (trailing whitespace per line ignored) and generated tokens per
-forward pass (the prompt's prefill not counted).
+forward pass (every model call counts: the prompt's prefill gives AR its first token and carries the
+first block's first denoising pass, as in the engine).
 The shipped int8 package is evaluated through the product itself instead (`diffcoder eval`, then
 scripts/data/score.py); this script exists for checkpoints that never become packages and for
 comparing decoding modes and training stages on the same tasks.
@@ -115,14 +116,13 @@ def main(argv=None):
             done += 1
             why = None
             if a.mode == "ar":
-                out, n = ar_generate(model, t["prompt"], a.max_new, stop, a.device)
-                n -= 1  # the prompt's prefill
+                out, n = ar_generate(model, t["prompt"], a.max_new, stop, a.device)  # its prefill gives the first token
             else:
                 opt = DecodeOptions(block_size=a.block_size, max_new_tokens=a.max_new, mode=a.decode,
                                     threshold=a.threshold, steps_per_block=a.block_size,
                                     prompt_lookup=a.prompt_lookup == "on")
                 r = sampler.generate(t["prompt"], opt)
-                out, n, why = r.tokens, r.forward_passes - (1 if len(t["prompt"]) >= a.block_size else 0), r.stopped_by
+                out, n, why = r.tokens, r.forward_passes, r.stopped_by  # its prefill carries the first block's pass
             got = decoder.decode(out)
             if why == "repetition" and "\n" in got:
                 got = got[: got.rindex("\n") + 1]  # as the engine does (src/engine/repetition.ts, endAtLineBreak)

@@ -47,10 +47,10 @@ def run_eval(package: str, tasks: str, kind: str, single: bool, mode: str, block
         args += ["--single-line"]
     t0 = time.time()
     p = subprocess.run(args, capture_output=True, text=True, check=True)
-    done = re.search(r"done: (\d+) tasks, (\d+) tokens, (\d+) forward passes(?:, (\d+) decoding passes)?", p.stderr)
+    done = re.search(r"done: (\d+) tasks, (\d+) tokens, (\d+) forward passes, (\d+) decoding passes", p.stderr)
     if not done:
         raise SystemExit(f"diffcoder eval printed no summary:\n{p.stderr[-2000:]}")
-    tokens, passes = int(done.group(2)), int(done.group(4) or done.group(3))
+    tokens, passes = int(done.group(2)), int(done.group(4))
     completions = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
     return completions, {"tokens": tokens, "passes": passes, "seconds": round(time.time() - t0, 1)}
 

@@ -5,7 +5,7 @@ tokens on the same weights (test/engine/parity.test.ts); change both together.
 
 Per request:
   prefill the prompt's complete blocks (blocks are aligned to absolute positions, so the first
-  generated block may hold the prompt's tail);
+  generated block may hold the prompt's tail), in one call with the first block's first denoising pass;
   for each block: run it against the KV cache WITHOUT appending, commit the most confident masked
   positions (fixed schedule: a precomputed count per step; threshold: the top-1 plus every masked
   position whose confidence >= threshold, plus, with prompt lookup, the positions whose choice continues
@@ -169,11 +169,16 @@ class ReferenceSampler:
         start = (P // B) * B
         passes = 0
         past = None
-        if start > 0:
-            _, past = self._forward(prompt[:start], 0, None, B)
-            passes += 1
         x = list(prompt)
-        pending_logits = None  # logits of the current block from the fused commit pass
+        pending_logits = None  # logits of the current block from the fused prefill or commit pass
+        if start > 0:
+            # The prefill carries the first block's first denoising pass, as each commit pass carries the
+            # next block's: block-causal attention gives its rows the logits a pass of their own would.
+            first = x[start:] + [self.mask_id] * (start + B - len(x))
+            logits, present = self._forward(prompt[:start] + first, 0, None, B)
+            past = [(k[:, :, :start], v[:, :, :start]) for k, v in present]
+            pending_logits = logits[start:]
+            passes += 1
         while True:
             block = x[start:] + [self.mask_id] * (start + B - len(x))
             masked = [i for i in range(B) if start + i >= len(x)]

@@ -19,7 +19,7 @@ const stdout: Out = (s) => process.stdout.write(s);
 /** The --json fields of one answer. */
 function summary(r: GenerateResult) {
   const lines = r.lineConfidence ? { lineConfidence: r.lineConfidence, confidentLines: r.confidentLines, unsureLines: r.unsureLines } : {};
-  return { text: r.text, tokens: r.tokens, forwardPasses: r.forwardPasses, ms: r.ms, device: r.device, stoppedBy: r.stoppedBy, promptTokens: r.promptTokens, reusedTokens: r.reusedTokens, ...lines };
+  return { text: r.text, tokens: r.tokens, forwardPasses: r.forwardPasses, decodingPasses: r.decodingPasses, ms: r.ms, device: r.device, stoppedBy: r.stoppedBy, promptTokens: r.promptTokens, reusedTokens: r.reusedTokens, ...lines };
 }
 
 /** 1-based LINE:COL -> character offset; COL may be one past the end of the line. */
@@ -137,13 +137,14 @@ export async function fill(argv: string[], out: Out = stdout): Promise<void> {
     const unsure = v.raw ? [] : [...placed.unsure.keys()];
     if (v.write) fs.writeFileSync(file!, crlf ? filled.replace(/\r?\n/g, '\r\n') : filled);
     if (v.json) {
-      const total = (k: 'tokens' | 'forwardPasses' | 'ms') => r.fills.reduce((s, f) => s + f[k], 0);
+      const total = (k: 'tokens' | 'forwardPasses' | 'decodingPasses' | 'ms') => r.fills.reduce((s, f) => s + f[k], 0);
       out(
         JSON.stringify({
           text: filled,
           raw: r.text,
           tokens: total('tokens'),
           forwardPasses: total('forwardPasses'),
+          decodingPasses: total('decodingPasses'),
           ms: Math.round(total('ms') * 10) / 10,
           device: r.fills[0]?.device,
           unsureLines: unsure,
@@ -285,9 +286,8 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
     const t0 = Date.now();
     let tokens = 0;
     let passes = 0;
-    let decoding = 0; // passes that decode, i.e. without each prompt's prefill
+    let decoding = 0; // passes that decided answer positions (without a prefill run apart)
     let shownCount = 0;
-    const B = model.blockSize;
     const singleLine = v['single-line'] === true;
     const counter = tokenCounterFor(load.modelDir);
     const editor = asEditor && kind === 'infill'
@@ -317,9 +317,8 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
         const runs = editRuns(code, window.fits, namedIn(t.instruction!));
         const language = typeof v.language === 'string' ? v.language : undefined;
         const e = await editByRuns(engine, { instruction: t.instruction!, language, maxTokens: budget, decoding: dec }, code, runs, window, token);
-        const sum = (k: 'tokens' | 'forwardPasses' | 'ms') => e.results.reduce((a, x) => a + x[k], 0);
-        r = { ...e.results[e.results.length - 1], tokens: sum('tokens'), forwardPasses: sum('forwardPasses'), ms: sum('ms') };
-        decoding -= e.results.length - 1; // each run has its own prefill pass; the last is taken off below
+        const sum = (k: 'tokens' | 'forwardPasses' | 'decodingPasses' | 'ms') => e.results.reduce((a, x) => a + x[k], 0);
+        r = { ...e.results[e.results.length - 1], tokens: sum('tokens'), forwardPasses: sum('forwardPasses'), decodingPasses: sum('decodingPasses'), ms: sum('ms') };
         line = { task_id: t.task_id, completion: e.text, runs: runs.length };
       } else {
         r =
@@ -332,7 +331,7 @@ export async function evalTasks(argv: string[], out: Out = stdout): Promise<void
         line.stopped_by = r.stoppedBy; // eos, budget, repetition, context...: whether the answer is whole
         tokens += r.tokens;
         passes += r.forwardPasses;
-        decoding += r.forwardPasses - (Math.floor(r.promptTokens / B) * B > r.reusedTokens ? 1 : 0);
+        decoding += r.decodingPasses;
       }
       out(JSON.stringify(line) + '\n');
       const what = r ? `${r.tokens} tokens, ${r.forwardPasses} passes, ${Math.round(r.ms)} ms (${r.stoppedBy})` : 'no request';

@@ -10,8 +10,8 @@ import { PackageError, Problems } from './package/problems';
 import { validateGraph } from './package/validateGraph';
 import type { HashCache } from './package/verifyFiles';
 import { createSession } from './session/createSession';
-import { providerNotes } from './session/providerNotes';
-import { OnnxBlockModel } from './session/onnxBlockModel';
+import { passScaledRows, providerNotes } from './session/providerNotes';
+import { OnnxBlockModel, PREFILL_CHUNK } from './session/onnxBlockModel';
 import { PromptCache, type BlockModel, type SpecialIds } from './sampler';
 import type { CodeTokenizer } from './tokenizer';
 
@@ -55,7 +55,7 @@ export class LoadedModel {
       p.throwIfAny(pkg.dir);
     }
     const m = pkg.manifest;
-    const model = new OnnxBlockModel(session, m.architecture);
+    const model = new OnnxBlockModel(session, m.architecture, PREFILL_CHUNK, passScaledRows(m));
     progress?.('warming up');
     // Line-break tokens (single-line stops) decode the whole vocabulary once: better here than on the
     // first keystroke.

@@ -167,6 +167,8 @@ export interface GenerateResult {
   confidentLines?: number;
   tokens: number;
   forwardPasses: number;
+  /** The passes that decided answer positions: forwardPasses but a prefill that ran apart from them. */
+  decodingPasses: number;
   ms: number;
   device: string;
   stoppedBy: StopReason;

@@ -198,6 +198,7 @@ async function run(
     ...report,
     tokens: r.tokens.length,
     forwardPasses: r.forwardPasses,
+    decodingPasses: r.decodingPasses,
     ms: Math.round((performance.now() - t0) * 10) / 10,
     device: lm.info.device,
     stoppedBy: r.stoppedBy,
@@ -207,7 +208,7 @@ async function run(
 }
 
 export function cancelled(lm: LoadedModel | undefined, why: StopReason = 'cancelled'): GenerateResult {
-  return { text: '', tokens: 0, forwardPasses: 0, ms: 0, device: lm?.info.device ?? '', stoppedBy: why, promptTokens: 0, reusedTokens: 0 };
+  return { text: '', tokens: 0, forwardPasses: 0, decodingPasses: 0, ms: 0, device: lm?.info.device ?? '', stoppedBy: why, promptTokens: 0, reusedTokens: 0 };
 }
 
 /** The threshold a task decodes with: the request's, else the package's for infilling (if it has one), else its default. */

@@ -8,7 +8,7 @@ import * as path from 'path';
 import type * as ort from 'onnxruntime-node';
 import { LoadedModel } from '../../src/engine/loadedModel';
 import { fimPrompt } from '../../src/engine/prompts';
-import { generate, prefill, PromptCache, type BlockModel, type ForwardRequest } from '../../src/engine/sampler';
+import { generate, prefill, prefillPrompt, PromptCache, type BlockModel, type ForwardRequest } from '../../src/engine/sampler';
 import { OnnxBlockModel, PREFILL_CHUNK, type OrtKvCache } from '../../src/engine/session/onnxBlockModel';
 import { decodeOptions } from '../../src/engine/tasks';
 import { REPO, tinyModel } from './tinyModel';
@@ -51,6 +51,12 @@ test('fp32: a chunked prefill gives the same K/V and logits as one pass, bit for
     });
     assert.deepEqual(got.logits, one.logits, `chunk ${chunk}: the first block's logits`);
   }
+  // The block carried by the prefill's pass (what generate does): the logits of a pass of its own.
+  const fused = await withChunk(0).forward({ ids: prompt.slice(0, start).concat(block), start: 0, past: null, blockSize: B, logitsFrom: start, keep: start });
+  assert.equal(fused.cache!.length, start);
+  let worst = 0;
+  fused.logits.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - one.logits[i]))));
+  assert.ok(worst < 1e-4, `carried block's logits differ by ${worst}`);
 });
 
 test('fp32: chunked and one-pass prefill decode the same tokens, cold and with KV reuse', async () => {
@@ -67,8 +73,15 @@ test('fp32: chunked and one-pass prefill decode the same tokens, cold and with K
     const got = await ask(recording, p);
     assert.deepEqual(got.tokens, want.tokens);
     assert.equal(got.forwardPasses, want.forwardPasses);
-    const prefills = calls.filter((c) => c.logitsFrom === c.ids.length);
+    const prefills = calls.filter((c) => c.start < Math.floor(p.length / 4) * 4);
     assert.equal(prefills.length, Math.ceil(Math.floor(p.length / 4) * 4 / 64));
+    // The prefill carries the first block's first pass: a prompt already cached takes as many passes.
+    const cache = new PromptCache();
+    await prefillPrompt(one, p, 4, cache);
+    const warm = await ask(one, p, cache);
+    assert.equal(warm.reusedTokens, Math.floor(p.length / 4) * 4);
+    assert.deepEqual(warm.tokens, want.tokens);
+    assert.equal(warm.forwardPasses, want.forwardPasses);
   }
   // KV reuse over a chunked prefill: only from the first differing block, in chunks, same tokens as cold
   const cache = new PromptCache();
@@ -79,6 +92,6 @@ test('fp32: chunked and one-pass prefill decode the same tokens, cold and with K
   const warm = await ask(recording, edited, cache);
   assert.equal(warm.reusedTokens, 300);
   assert.equal(calls[0].start, 300);
-  assert.ok(calls.every((c) => c.ids.length <= 64));
+  assert.ok(calls.every((c) => c.ids.length <= 64 + 4), 'chunks of 64, the last carrying the first block');
   assert.deepEqual(warm.tokens, (await ask(one, edited)).tokens);
 });

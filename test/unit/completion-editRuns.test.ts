@@ -42,7 +42,7 @@ function engine(opts: { cut?: string; cancel?: string; unsure?: number[] } = {})
       if (p.code === opts.cancel) [text, stoppedBy] = ['', 'cancelled'];
       onBlock?.({ requestId: 'r', text: text.slice(0, 5), tokens: 2 });
       const lines = text.split('\n').length;
-      return { text, tokens: 1, forwardPasses: 1, ms: 1, device: 'cpu', stoppedBy, promptTokens: 1, reusedTokens: 0, unsureLines: opts.unsure ?? [], lineConfidence: new Array(lines).fill(0.05) };
+      return { text, tokens: 1, forwardPasses: 1, decodingPasses: 1, ms: 1, device: 'cpu', stoppedBy, promptTokens: 1, reusedTokens: 0, unsureLines: opts.unsure ?? [], lineConfidence: new Array(lines).fill(0.05) };
     },
   };
 }

@@ -38,7 +38,7 @@ export class FakeEngine {
       this.completed++;
       const a = this.answer(params);
       const r = typeof a === 'string' ? { text: a } : a;
-      return { tokens: r.text.length, forwardPasses: this.passes, ms: this.passes * this.passMs, device: 'cpu', stoppedBy: 'eos', promptTokens: 10, reusedTokens: 0, ...r };
+      return { tokens: r.text.length, forwardPasses: this.passes, decodingPasses: this.passes, ms: this.passes * this.passMs, device: 'cpu', stoppedBy: 'eos', promptTokens: 10, reusedTokens: 0, ...r };
     } finally {
       this.inFlight--;
     }

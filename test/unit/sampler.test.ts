@@ -32,12 +32,28 @@ test('blocks are aligned to absolute positions: prefill whole blocks, the tail j
   const r = await generate(m, prompt(6), opts(), special);
   assert.deepEqual(r.tokens, [20, 21, 22, 23, 24, 25]);
   assert.equal(r.stoppedBy, 'eos');
-  // prefill of positions 0..3 (no logits), the block 4..7 holding the prompt tail, then fused commit passes
+  // One pass: the prefill of positions 0..3 (kept, no logits) carrying the block 4..7 that holds the prompt
+  // tail (logits, not kept); then fused commit passes.
+  assert.deepEqual(m.calls[0], { ids: [...prompt(6), MASK, MASK], start: 0, pastLength: 0, logitsFrom: 4, keep: 4 });
+  assert.deepEqual(m.calls[1], { ids: [...prompt(6).slice(4), 20, 21, MASK, MASK, MASK, MASK], start: 4, pastLength: 4, logitsFrom: 4, keep: 4 });
+  assert.equal(r.forwardPasses, 3, 'one pass per block: 4..7, 8..11, 12..15 (EOS)');
+  for (const c of m.calls) assert.equal(c.start % 4, 0);
+});
+
+test('a model whose rows depend on their pass prefills apart; the same tokens, and the prefill is no decoding pass', async () => {
+  const answer = [20, 21, 22, 23, 24, 25, EOS];
+  const fused = await generate(scripted(6, answer), prompt(6), opts(), special);
+  assert.equal(fused.decodingPasses, fused.forwardPasses, 'every pass decides');
+  const m = Object.assign(scripted(6, answer), { passScaledRows: true });
+  const apart = await generate(m, prompt(6), opts(), special);
+  assert.deepEqual(apart.tokens, fused.tokens);
   assert.deepEqual(m.calls[0], { ids: prompt(6).slice(0, 4), start: 0, pastLength: 0, logitsFrom: 4, keep: 4 });
   assert.deepEqual(m.calls[1].ids, [...prompt(6).slice(4), MASK, MASK]);
-  assert.equal(m.calls[1].start, 4);
-  assert.deepEqual(m.calls[2], { ids: [...prompt(6).slice(4), 20, 21, MASK, MASK, MASK, MASK], start: 4, pastLength: 4, logitsFrom: 4, keep: 4 });
-  for (const c of m.calls) assert.equal(c.start % 4, 0);
+  assert.equal(apart.forwardPasses, fused.forwardPasses + 1);
+  assert.equal(apart.decodingPasses, fused.decodingPasses);
+  // A prompt shorter than a block has no prefill either way.
+  const short = await generate(Object.assign(scripted(3, answer), { passScaledRows: true }), prompt(3), opts(), special);
+  assert.equal(short.decodingPasses, short.forwardPasses);
 });
 
 test('EOS ends the answer and is cut', async () => {
@@ -67,12 +83,12 @@ test('single-line mode stops at a line-break token and keeps it', async () => {
 test('threshold mode commits several tokens per pass when confident, one when not', async () => {
   const confident = scripted(4, [12, 13, 14, 15, 16, 17, 18, 19], 20);
   const a = await generate(confident, prompt(4), opts({ maxNewTokens: 8 }), special);
-  // prefill + 1 pass for block 1 + fused commit/first pass of block 2
-  assert.equal(a.forwardPasses, 3);
+  // the prefill carrying block 1's pass + the commit pass carrying block 2's
+  assert.equal(a.forwardPasses, 2);
   const unsure = scripted(4, [12, 13, 14, 15, 16, 17, 18, 19], 2); // conf = e^2/(e^2+27) ~ 0.2
   const b = await generate(unsure, prompt(4), opts({ maxNewTokens: 8 }), special);
   assert.deepEqual(b.tokens, a.tokens);
-  assert.equal(b.forwardPasses, 1 + 4 + 4);
+  assert.equal(b.forwardPasses, 4 + 4);
 });
 
 test('fixed schedule takes stepsPerBlock passes per block', async () => {
@@ -80,7 +96,7 @@ test('fixed schedule takes stepsPerBlock passes per block', async () => {
     const m = scripted(4, [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
     const r = await generate(m, prompt(4), opts({ mode: 'fixed', stepsPerBlock: steps, maxNewTokens: 12 }), special);
     assert.equal(r.tokens.length, 12);
-    assert.equal(r.forwardPasses, 1 + 3 * perBlock, `steps ${steps}`);
+    assert.equal(r.forwardPasses, 3 * perBlock, `steps ${steps}`);
   }
 });
 
@@ -89,7 +105,7 @@ test('fixed schedule commits the most confident positions first', async () => {
   const margins = [6, 8, 4, 10];
   const m = new FakeModel(V, (visible, pos) => oneHot(V, 12 + (pos % 4), margins[pos % 4]));
   await generate(m, prompt(4), opts({ mode: 'fixed', maxNewTokens: 4 }), special);
-  const order = m.calls.slice(1).map((c) => c.ids.map((t) => (t === MASK ? 0 : 1)).join(''));
+  const order = m.calls.map((c) => c.ids.slice(-4).map((t) => (t === MASK ? 0 : 1)).join(''));
   assert.deepEqual(order, ['0000', '0001', '0101', '1101']);
 });
 
@@ -111,7 +127,7 @@ test('a block stops early once everything before a committed EOS is committed', 
   const m = new FakeModel(V, (_v, pos) => [oneHot(V, 12, 6), oneHot(V, EOS, 20), oneHot(V, 14, 1), oneHot(V, 15, 1)][pos % 4]);
   const r = await generate(m, prompt(4), opts({ threshold: 0.99 }), special);
   assert.deepEqual(r.tokens, [12]);
-  assert.equal(r.forwardPasses, 1 + 2);
+  assert.equal(r.forwardPasses, 2);
 });
 
 test('a chosen EOS ends the answer at once: the EOS choices just before it join it, the masked positions after it become EOS', async () => {
@@ -119,17 +135,17 @@ test('a chosen EOS ends the answer at once: the EOS choices just before it join 
   const m = new FakeModel(V, (_v, pos) => [oneHot(V, 12, 3), oneHot(V, EOS, 1), oneHot(V, EOS, 2), oneHot(V, EOS, 20)][pos % 4]);
   const r = await generate(m, prompt(4), opts(), special);
   assert.deepEqual(r.tokens, [12]);
-  assert.equal(r.forwardPasses, 1 + 2, 'EOS at 1, 2 and 3 in the first pass, 12 in the second');
-  assert.deepEqual(m.calls[2].ids, [MASK, EOS, EOS, EOS]);
+  assert.equal(r.forwardPasses, 2, 'EOS at 1, 2 and 3 in the first pass, 12 in the second');
+  assert.deepEqual(m.calls[1].ids, [MASK, EOS, EOS, EOS]);
   // Fixed mode is the one-token-per-pass baseline: it keeps its schedule.
   const fixed = await generate(m, prompt(4), opts({ mode: 'fixed' }), special);
   assert.deepEqual(fixed.tokens, [12]);
-  assert.equal(fixed.forwardPasses, 1 + 4);
+  assert.equal(fixed.forwardPasses, 4);
   // What follows a chosen EOS is EOS, whatever the model would put there.
   const after = new FakeModel(V, (_v, pos) => [oneHot(V, 12, 1), oneHot(V, EOS, 20), oneHot(V, 14, 2), oneHot(V, 15, 1)][pos % 4]);
   const a = await generate(after, prompt(4), opts(), special);
   assert.deepEqual(a.tokens, [12]);
-  assert.deepEqual(after.calls[2].ids, [MASK, EOS, EOS, EOS]);
+  assert.deepEqual(after.calls[1].ids, [MASK, EOS, EOS, EOS]);
 });
 
 test('cancellation is checked between forward passes', async () => {
@@ -180,7 +196,7 @@ test('KV reuse prefills only from the first block that differs, and changes no t
   const warm = await generate(m, second, opts(), special, { cache });
   assert.equal(warm.reusedTokens, 12);
   assert.equal(warm.promptTokens, second.length);
-  assert.deepEqual(m.calls[0], { ids: second.slice(12, 20), start: 12, pastLength: 12, logitsFrom: 8, keep: 8 });
+  assert.deepEqual(m.calls[0], { ids: [...second.slice(12), MASK, MASK], start: 12, pastLength: 12, logitsFrom: 8, keep: 8 });
   const cold = await generate(hashing(), second, opts(), special);
   assert.deepEqual(warm.tokens, cold.tokens);
   assert.equal(warm.forwardPasses, cold.forwardPasses);
@@ -191,7 +207,7 @@ test('KV reuse prefills only from the first block that differs, and changes no t
   assert.equal(again.reusedTokens, 20);
   assert.deepEqual(again.tokens, cold.tokens);
   assert.equal(m.calls[0].start, 20);
-  assert.equal(again.forwardPasses, cold.forwardPasses - 1);
+  assert.equal(again.forwardPasses, cold.forwardPasses, 'a prefill carries the first pass: a cached prompt saves time, not passes');
 
   // a prompt that extends the last answer reuses the committed answer blocks too
   const extended = [...second, ...cold.tokens.slice(0, 8), 11];
@@ -215,14 +231,16 @@ test('a chunked prefill runs whole-block chunks against the growing cache and ch
   const p = prompt(43); // 40 positions to prefill, the tail joins the first block
   const one = hashing();
   const whole = await generate(one, p, opts(), special);
-  assert.deepEqual(one.calls[0], { ids: p.slice(0, 40), start: 0, pastLength: 0, logitsFrom: 40, keep: 40 });
+  assert.deepEqual(one.calls[0], { ids: [...p, MASK], start: 0, pastLength: 0, logitsFrom: 40, keep: 40 });
   for (const [chunk, starts] of [[16, [0, 16, 32]], [18, [0, 16, 32]], [3, Array.from({ length: 10 }, (_, i) => 4 * i)]] as const) {
     const m = chunked(hashing(), chunk);
     const r = await generate(m, p, opts(), special);
-    const prefillCalls = m.calls.filter((c) => c.logitsFrom === c.ids.length);
+    const prefillCalls = m.calls.slice(0, starts.length);
     assert.deepEqual(prefillCalls.map((c) => c.start), starts, `chunk ${chunk}`);
     for (const c of prefillCalls) assert.equal(c.pastLength, c.start, 'each chunk extends the cache of the chunks before it');
-    assert.equal(prefillCalls.reduce((n, c) => n + c.ids.length, 0), 40);
+    assert.equal(prefillCalls.reduce((n, c) => n + c.keep, 0), 40);
+    for (const c of prefillCalls.slice(0, -1)) assert.equal(c.logitsFrom, c.ids.length, 'no logits before the last chunk');
+    assert.deepEqual(prefillCalls.at(-1)!.ids.slice(-4), [...p.slice(40), MASK], 'the last chunk carries the first block');
     assert.deepEqual(r.tokens, whole.tokens);
     assert.equal(r.forwardPasses, whole.forwardPasses, 'a prefill counts as one pass however it is chunked');
     assert.deepEqual(m.calls.slice(prefillCalls.length), one.calls.slice(1), 'the same passes after the prefill');
@@ -238,7 +256,7 @@ test('chunked prefill with KV reuse starts at the first block that differs', asy
   m.calls = [];
   const warm = await generate(m, second, opts(), special, { cache });
   assert.equal(warm.reusedTokens, 12);
-  assert.deepEqual(m.calls.slice(0, 4).map((c) => [c.start, c.ids.length]), [[12, 8], [20, 8], [28, 8], [36, 4]]);
+  assert.deepEqual(m.calls.slice(0, 4).map((c) => [c.start, c.ids.length]), [[12, 8], [20, 8], [28, 8], [36, 8]]);
   assert.deepEqual(warm.tokens, (await generate(hashing(), second, opts(), special)).tokens);
 });
 

@@ -92,6 +92,8 @@ export class OnnxBlockModel implements BlockModel {
     private readonly arch: Architecture,
     /** 0: a prompt in one pass. */
     readonly prefillChunk: number = PREFILL_CHUNK,
+    /** BlockModel.passScaledRows (from the package: providerNotes.ts passScaledRows). */
+    readonly passScaledRows = false,
   ) {
     this.vocabSize = arch.vocabSize;
     for (let i = 0; i < arch.numLayers; i++) this.presentNames.push(`present.${i}.key`, `present.${i}.value`);
