@@ -233,6 +233,13 @@ test('convert makes a package that the other commands load', () => {
   assert.match(r.out, /int8, 2 layers, hidden 64, vocab 16384/);
   const c = json(cli(['complete', src, '--at', '6:5', '--model', out, '--max-tokens', '4', '--multiline', 'always', '--json']));
   assert.equal(c.tokens, 4);
+  // --int8 nbits: MatMulNBits projections, recorded in the package (the engine reads it: providerNotes.ts)
+  const nbits = path.join(tmp, 'converted-nbits');
+  assert.equal(cli(['convert', m.checkpoint, nbits, '--weights', 'int8', '--int8', 'nbits']).code, 0);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(nbits, 'diffcoder.json'), 'utf8')).provenance.conversion.graph.int8, 'nbits');
+  const graph = fs.readFileSync(path.join(nbits, 'model.onnx'));
+  assert.ok(graph.includes('MatMulNBits') && !graph.includes('DynamicQuantizeMatMul'));
+  assert.equal(json(cli(['complete', src, '--at', '6:5', '--model', nbits, '--max-tokens', '4', '--multiline', 'always', '--json'])).tokens, 4);
 });
 
 test('bench --json: latency, tokens/s, KV reuse, threshold vs one token per step, prompt lookup on edits, drafts, memory, python baseline', () => {

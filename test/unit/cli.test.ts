@@ -93,6 +93,7 @@ test('convert says what is missing', () => {
   assert.match(cli('convert', tmp).err, /usage: diffcoder convert CHECKPOINT_DIR OUT_DIR/);
   assert.match(cli('convert', path.join(tmp, 'nope'), path.join(tmp, 'out')).err, /is not a folder/);
   assert.match(cli('convert', tmp, path.join(tmp, 'out'), '--weights', 'int3').err, /--weights must be int8, int4, fp16 or fp32/);
+  assert.match(cli('convert', tmp, path.join(tmp, 'out'), '--int8', 'fast').err, /--int8 must be dynamic or nbits \(got "fast"\)/);
 });
 
 test('readDocument: CRLF files reach the model with LF; a file mixing both is left as it is', () => {
