@@ -37,6 +37,7 @@ test('int8 weights on a GPU provider: the log says which ops run on the CPU and 
   assert.deepEqual(providerNotes('cuda', manifest('int4', { weights: 'int4', head: 'int4' })), []);
   assert.deepEqual(providerNotes('cuda', manifest('fp16')), []);
   assert.deepEqual(providerNotes('cpu', manifest('int8')), []);
+  assert.deepEqual(providerNotes('dml', manifest('int8')), [], 'DirectML implements DynamicQuantizeMatMul');
   // int8 as MatMulNBits has GPU kernels
   assert.deepEqual(providerNotes('cuda', manifest('int8', { weights: 'int8', head: 'int8', graph: { int8: 'nbits' } })), []);
   // no conversion record: the converter's defaults for the dtype

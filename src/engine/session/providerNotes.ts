@@ -1,9 +1,9 @@
 /**
  * What a package's weight formats mean on the provider it loaded on. onnxruntime places a node its
  * provider has no kernel for on the CPU, silently; for the weight ops that is most of the model:
- * - int8 as the converter writes it by default (com.microsoft.DynamicQuantizeMatMul) has a CPU kernel
- *   only, so on a GPU provider every int8 projection runs on the CPU, with activations copied across
- *   for each one;
+ * - int8 as the converter writes it by default (com.microsoft.DynamicQuantizeMatMul) has CPU and
+ *   DirectML kernels only (DirectML's added in 2024), so under CUDA or WebGPU every int8
+ *   projection runs on the CPU, with activations copied across for each one;
  * - int4 and 'nbits' int8 (MatMulNBits) run on CPU, CUDA and WebGPU; fp16/fp32 (MatMul/Gemm) everywhere.
  * int4 packages keep the output layer int8 by default (src/convert tableFormats): on a GPU that one
  * large matrix runs on the CPU unless the package was converted with `--head int4` (or fp16).
@@ -33,11 +33,13 @@ export function passScaledRows(m: Manifest): boolean {
   return f.projections === 'int8' && f.int8 === 'dynamic';
 }
 
+/** Providers with a DynamicQuantizeMatMul kernel. */
+const DYNAMIC_INT8_KERNELS = ['cpu', 'dml'];
+
 /** Log lines for a session on `device` (empty on the CPU, or when every weight op has a kernel there). */
 export function providerNotes(device: string, m: Manifest): string[] {
-  if (device === 'cpu') return [];
   const f = weightFormats(m);
-  if (f.int8 === 'nbits') return [];
+  if (f.int8 === 'nbits' || DYNAMIC_INT8_KERNELS.includes(device)) return [];
   const onCpu = [f.projections === 'int8' ? 'every projection' : '', f.head === 'int8' ? 'the output layer' : ''].filter(Boolean);
   if (!onCpu.length) return [];
   const advice =
