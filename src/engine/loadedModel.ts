@@ -10,7 +10,7 @@ import { PackageError, Problems } from './package/problems';
 import { validateGraph } from './package/validateGraph';
 import type { HashCache } from './package/verifyFiles';
 import { createSession } from './session/createSession';
-import { passScaledRows, providerNotes } from './session/providerNotes';
+import { autoSkips, passScaledRows, providerNotes } from './session/providerNotes';
 import { OnnxBlockModel, PREFILL_CHUNK } from './session/onnxBlockModel';
 import { PromptCache, type BlockModel, type SpecialIds } from './sampler';
 import type { CodeTokenizer } from './tokenizer';
@@ -43,7 +43,7 @@ export class LoadedModel {
     progress?.('creating the inference session');
     let choice;
     try {
-      choice = await createSession(pkg.modelFile, { providers: params.providers, threads: params.threads });
+      choice = await createSession(pkg.modelFile, { providers: params.providers, threads: params.threads, autoSkips: autoSkips(pkg.manifest) });
     } catch (e) {
       throw new PackageError(pkg.dir, [{ kind: 'bad-model', where: 'model.onnx', message: (e as Error).message }]);
     }

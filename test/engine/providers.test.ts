@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Manifest } from '../../src/engine/package/manifest';
 import { platformProviders, providerOrder } from '../../src/engine/session/createSession';
-import { passScaledRows, providerNotes, weightFormats } from '../../src/engine/session/providerNotes';
+import { autoSkips, passScaledRows, providerNotes, weightFormats } from '../../src/engine/session/providerNotes';
 import { LoadedModel } from '../../src/engine/loadedModel';
 import { ensureTinyPackage } from '../fixtures/ensureTinyPackage';
 
@@ -52,7 +52,19 @@ test("a package's rows depend on their pass only with dynamic int8 projections (
   assert.equal(passScaledRows(manifest('fp32')), false);
 });
 
-test('auto on this machine: a GPU provider, or the CPU with the reason each GPU provider did not load', async () => {
+test('auto leaves out the GPU providers a DynamicQuantizeMatMul int8 package has no kernels on; a named one is still tried', () => {
+  const skips = autoSkips(manifest('int8', { weights: 'int8', head: 'int8' }));
+  assert.deepEqual(Object.keys(skips).sort(), ['coreml', 'cuda', 'webgpu'], 'DirectML implements the op');
+  assert.match(skips.cuda, /^left out by auto: m's int8 weights \(DynamicQuantizeMatMul\) have no cuda kernel \(name cuda in diffcoder.engine.providers/);
+  for (const m of [manifest('int8', { weights: 'int8', graph: { int8: 'nbits' } }), manifest('int4', { weights: 'int4', head: 'int8' }), manifest('fp16')]) assert.deepEqual(autoSkips(m), {});
+  const fb: string[] = [];
+  assert.deepEqual(providerOrder(['auto'], fb, 'linux', 'x64', skips), ['cpu']);
+  assert.deepEqual(fb.map((f) => f.split(':')[0]), ['cuda', 'webgpu']);
+  assert.deepEqual(providerOrder(['auto'], [], 'win32', 'x64', skips), ['dml', 'cpu']);
+  assert.deepEqual(providerOrder(['cuda', 'auto'], [], 'linux', 'x64', skips), ['cuda', 'cpu'], 'named: tried');
+});
+
+test('auto on this machine: a GPU provider, or the CPU with the reason each GPU provider was not used', async () => {
   const { dir } = await ensureTinyPackage({ weights: 'int8' });
   const lm = await LoadedModel.load({ modelDir: dir, providers: ['auto'], threads: 1 });
   try {
@@ -60,9 +72,11 @@ test('auto on this machine: a GPU provider, or the CPU with the reason each GPU 
     if (lm.info.device === 'cpu') {
       assert.deepEqual(lm.info.notes, []);
       assert.deepEqual(lm.info.fallback.map((f) => f.split(':')[0]), order.slice(0, -1));
+      // the tiny package is DynamicQuantizeMatMul int8: auto leaves CUDA and WebGPU out rather than trying them
+      for (const f of lm.info.fallback.filter((x) => /^(cuda|webgpu):/.test(x))) assert.match(f, /left out by auto/);
     } else {
-      assert.ok(order.includes(lm.info.device));
-      assert.equal(lm.info.notes?.length, 1, 'an int8 package on a GPU provider is noted');
+      assert.equal(lm.info.device, 'dml', 'only DirectML runs this int8 package under auto');
+      assert.deepEqual(lm.info.notes, []);
     }
   } finally {
     await lm.dispose();

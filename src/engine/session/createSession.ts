@@ -33,7 +33,7 @@ export interface SessionChoice {
   session: ort.InferenceSession;
   /** The provider the session runs on. */
   device: string;
-  /** One line per provider that was tried and failed, with onnxruntime's reason. */
+  /** One line per provider that was tried and failed, with onnxruntime's reason, or that `auto` left out. */
   fallback: string[];
 }
 
@@ -42,12 +42,23 @@ export interface SessionOptions {
   providers?: string[];
   /** Intra-op threads; 0 or undefined = onnxruntime's default (one per physical core). */
   threads?: number;
+  /** Providers `auto` leaves out for this model, with why (providerNotes.ts autoSkips); named ones still run. */
+  autoSkips?: Record<string, string>;
 }
 
-/** The order to try: the configured one ('auto' expanded), unknown names dropped (and reported), cpu last. */
-export function providerOrder(wanted: string[] | undefined, fallback: string[], platform?: string, arch?: string): string[] {
+/**
+ * The order to try: the configured one ('auto' expanded, less `autoSkips`, each reported), unknown names
+ * dropped (and reported), cpu last.
+ */
+export function providerOrder(wanted: string[] | undefined, fallback: string[], platform?: string, arch?: string, autoSkips: Record<string, string> = {}): string[] {
   const order: string[] = [];
-  const expanded = (wanted ?? ['cpu']).flatMap((p) => (p.trim().toLowerCase() === AUTO ? platformProviders(platform, arch) : [p]));
+  const named = new Set((wanted ?? []).map((p) => p.trim().toLowerCase()));
+  const auto = (p: string) => {
+    if (!(p in autoSkips) || named.has(p)) return [p];
+    fallback.push(`${p}: ${autoSkips[p]}`);
+    return [];
+  };
+  const expanded = (wanted ?? ['cpu']).flatMap((p) => (p.trim().toLowerCase() === AUTO ? platformProviders(platform, arch).flatMap(auto) : [p]));
   for (const raw of expanded) {
     const p = raw.trim().toLowerCase();
     if (!(KNOWN_PROVIDERS as readonly string[]).includes(p)) {
@@ -65,7 +76,7 @@ export async function createSession(modelFile: string, opt: SessionOptions): Pro
   // through `fallback`, and real errors surface as exceptions. DIFFCODER_ORT_LOG_LEVEL=warning to see all.
   ort.env.logLevel = (process.env.DIFFCODER_ORT_LOG_LEVEL as typeof ort.env.logLevel) ?? 'fatal';
   const fallback: string[] = [];
-  const order = providerOrder(opt.providers, fallback);
+  const order = providerOrder(opt.providers, fallback, undefined, undefined, opt.autoSkips);
   let lastError: unknown;
   for (const device of order) {
     try {

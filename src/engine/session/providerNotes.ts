@@ -36,6 +36,18 @@ export function passScaledRows(m: Manifest): boolean {
 /** Providers with a DynamicQuantizeMatMul kernel. */
 const DYNAMIC_INT8_KERNELS = ['cpu', 'dml'];
 
+/**
+ * Providers `auto` should not pick for this package, with why: under CUDA or WebGPU every projection of a
+ * DynamicQuantizeMatMul int8 package would run on the CPU anyway, its activations copied across and back
+ * for each one, so the CPU alone runs it. A provider named in the setting is still tried.
+ */
+export function autoSkips(m: Manifest): Record<string, string> {
+  const f = weightFormats(m);
+  if (f.projections !== 'int8' || f.int8 === 'nbits') return {};
+  const why = (p: string) => `left out by auto: ${m.name}'s int8 weights (DynamicQuantizeMatMul) have no ${p} kernel (name ${p} in diffcoder.engine.providers to use it anyway)`;
+  return Object.fromEntries(['cuda', 'webgpu', 'coreml'].map((p) => [p, why(p)]));
+}
+
 /** Log lines for a session on `device` (empty on the CPU, or when every weight op has a kernel there). */
 export function providerNotes(device: string, m: Manifest): string[] {
   const f = weightFormats(m);
