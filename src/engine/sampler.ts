@@ -105,6 +105,11 @@ export interface DecodeOptions {
    * confidentLines), so the blocks after it would be decoded for nothing.
    */
   stopBelow?: number;
+  /**
+   * The ids the first generated token may be (1: allowed), absent: any. A healed prompt (./prefixHealing.ts)
+   * ends before the token the user was typing, and the answer must start by spelling it out again.
+   */
+  firstTokens?: Uint8Array;
 }
 
 export interface SpecialIds {
@@ -140,6 +145,8 @@ export interface DecodeResult {
 interface StepRule {
   V: number;
   suppressed: Uint8Array;
+  /** The block position of the answer's first token, when it is in this block and constrained, and what it may not be. */
+  first: { i: number; suppressed: Uint8Array } | null;
   temperature: number;
   rng: Prng | null;
   threshold: number;
@@ -169,9 +176,10 @@ interface Commit {
 function decide(s: BlockState, logits: Float32Array, r: StepRule): Commit[] {
   // Positions in order, so a later one never wins a tie; each needs only to beat what it must beat.
   const picks: { i: number; token: number; conf: number }[] = [];
+  const suppressedAt = (i: number) => (r.first?.i === i ? r.first.suppressed : r.suppressed);
   for (const i of s.masked) {
     const floor = r.schedule ? kthLargest(picks, r.schedule[s.step]) : Math.min(r.threshold, kthLargest(picks, 1));
-    picks.push({ i, ...pick(logits, i, r.V, r.suppressed, r.temperature, r.rng, floor) });
+    picks.push({ i, ...pick(logits, i, r.V, suppressedAt(i), r.temperature, r.rng, floor) });
   }
   let chosen: number[];
   if (r.schedule) {
@@ -194,7 +202,7 @@ function decide(s: BlockState, logits: Float32Array, r: StepRule): Commit[] {
   // A position chosen without beating a floor (prompt lookup, an EOS run) may carry the early-exit 0.
   return picks
     .filter((p) => chosen.includes(p.i))
-    .map((p) => ({ i: p.i, token: p.token, conf: p.conf > 0 ? p.conf : probability(logits, p.i, r.V, r.suppressed, p.token) }));
+    .map((p) => ({ i: p.i, token: p.token, conf: p.conf > 0 ? p.conf : probability(logits, p.i, r.V, suppressedAt(p.i), p.token) }));
 }
 
 function advance(s: BlockState, commits: Commit[]): BlockState {
@@ -356,6 +364,9 @@ export async function generate(
   const suppressed = new Uint8Array(V);
   for (const id of special.suppress) if (id >= 0 && id < V) suppressed[id] = 1;
   suppressed[special.mask] = 1;
+  // A constrained first token is chosen among its allowed ids, its probability renormalised over them.
+  const firstSuppressed = opt.firstTokens ? suppressed.map((v, id) => (v || !opt.firstTokens![id] ? 1 : 0)) : null;
+  if (firstSuppressed?.every((v) => v)) throw new Error('firstTokens allows no token the model may emit');
   const stopIds = special.stop ?? new Set<number>();
   const rng = opt.temperature > 0 ? new Prng(opt.seed) : null;
   const threshold = Math.fround(opt.threshold);
@@ -406,6 +417,7 @@ export async function generate(
       for (let i = 0; i < B; i++) if (start + i >= x.length) masked.push(i);
       const rule: StepRule = {
         V, suppressed, temperature: opt.temperature, rng, threshold, eos: special.eos,
+        first: firstSuppressed && start <= P && P < start + B ? { i: P - start, suppressed: firstSuppressed } : null,
         schedule: opt.mode === 'fixed' ? transferSchedule(masked.length, opt.stepsPerBlock) : null,
         lookup: opt.promptLookup ? { prompt, before: x.slice(Math.max(0, start - MAX_MATCH), start) } : null,
       };
