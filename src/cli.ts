@@ -62,6 +62,8 @@ options (every command):
   --model DIR          model package (default: the bundled media/models/diffcoder-small)
   --mode threshold|fixed   --threshold T   --steps N (fixed: passes per block)   --temperature T   --seed N
   --prompt-lookup on|off   threshold mode: commit what continues a stretch of the prompt (default on)
+  --heal-prefix on|off completions and fills at the end of a word: the prompt ends before the word's last
+                       token and the answer starts by spelling it out (default: the package's, else on)
   --drafts N           greedy decoding: each pass also runs N drafted states of the block (the same answer in
                        fewer passes; default: the package's decoding.draftStates, else 0)
   --max-tokens N       answer budget

@@ -26,6 +26,7 @@ export const COMMON_OPTIONS = {
   mode: { type: 'string' },
   steps: { type: 'string' },
   'prompt-lookup': { type: 'string' },
+  'heal-prefix': { type: 'string' },
   drafts: { type: 'string' },
   temperature: { type: 'string' },
   seed: { type: 'string' },
@@ -78,16 +79,20 @@ export function decoding(v: Values): DecodingOptions {
   }
   d.threshold = number(v, 'threshold', (n) => n > 0 && n <= 1, 'a number in (0, 1]');
   d.stepsPerBlock = number(v, 'steps', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1 (forward passes per block in fixed mode)');
-  const lookup = v['prompt-lookup'];
-  if (lookup !== undefined) {
-    if (lookup !== 'on' && lookup !== 'off') throw new UsageError(`--prompt-lookup must be on or off (got ${JSON.stringify(lookup)})`);
-    d.promptLookup = lookup === 'on';
-  }
+  d.promptLookup = onOff(v, 'prompt-lookup');
+  d.healPrefix = onOff(v, 'heal-prefix');
   d.draftStates = number(v, 'drafts', (n) => Number.isInteger(n) && n >= 0 && n <= 16, 'an integer in [0, 16] (drafted states per pass; 0: none)');
   d.temperature = number(v, 'temperature', (n) => n >= 0, 'a number >= 0');
   d.seed = number(v, 'seed', Number.isInteger, 'an integer');
   for (const k of Object.keys(d) as (keyof DecodingOptions)[]) if (d[k] === undefined) delete d[k];
   return d;
+}
+
+function onOff(v: Values, name: string): boolean | undefined {
+  const s = v[name];
+  if (s === undefined) return undefined;
+  if (s !== 'on' && s !== 'off') throw new UsageError(`--${name} must be on or off (got ${JSON.stringify(s)})`);
+  return s === 'on';
 }
 
 /** --min-line-confidence: the floor below which the editor does not show a completion's lines. */

@@ -17,6 +17,8 @@ export interface DecodingOptions {
   promptLookup?: boolean;
   /** Drafted states verified per pass, greedy decoding only (src/engine/sampler.ts DecodeOptions.draftStates); 0: none. */
   draftStates?: number;
+  /** Completions and fills: end the prompt before the word's last token and have the answer spell it out (src/engine/prefixHealing.ts). */
+  healPrefix?: boolean;
   temperature?: number;
   seed?: number;
 }

@@ -6,6 +6,7 @@ import type { CancellationToken } from 'vscode-jsonrpc';
 import { clipToWindows, fitFimPrompt, promptRoom } from './clipContext';
 import type { LoadedModel } from './loadedModel';
 import type { DecodingDefaults } from './package/manifest';
+import { afterRemoved, healPrefix, type HealedPrefix } from './prefixHealing';
 import { editPrompt } from './prompts';
 import type { CompleteParams, DecodingOptions, EditParams, FillParams, FillResult, GenerateResult, PrefillParams, PrefillResult, StopReason } from './protocol';
 import { endAtLineBreak } from './repetition';
@@ -33,7 +34,8 @@ export async function prefill(lm: LoadedModel, params: PrefillParams, hooks: Tas
   checkString(params.suffix, 'suffix');
   const t0 = performance.now();
   const opt = decodeOptions(lm, 'infill', params.maxTokens);
-  const { ids } = fitFimPrompt(lm.tokenizer, lm.manifest, params.prefix, params.suffix, promptRoom(lm.manifest, opt.maxNewTokens));
+  const prefix = healed(lm, params.prefix)?.prefix ?? params.prefix; // the prompt the completion here will send
+  const { ids } = fitFimPrompt(lm.tokenizer, lm.manifest, prefix, params.suffix, promptRoom(lm.manifest, opt.maxNewTokens));
   const stopped = () => hooks.token?.isCancellationRequested === true;
   const r = await prefillPrompt(lm.model, ids, lm.manifest.blockSize, lm.promptCache, stopped);
   return { promptTokens: ids.length, ...r, ms: Math.round((performance.now() - t0) * 10) / 10, cancelled: stopped() };
@@ -45,16 +47,25 @@ async function infill(lm: LoadedModel, params: CompleteParams, lines: LineReport
   checkString(params.suffix, 'suffix');
   const opt = decodeOptions(lm, 'infill', params.maxTokens, params.decoding);
   if (hooks.token?.isCancellationRequested) return cancelled(lm);
-  const { ids } = fitFimPrompt(lm.tokenizer, lm.manifest, params.prefix, params.suffix, promptRoom(lm.manifest, opt.maxNewTokens));
+  const heal = healed(lm, params.prefix, params.decoding);
+  const prefix = heal?.prefix ?? params.prefix;
+  const { ids } = fitFimPrompt(lm.tokenizer, lm.manifest, prefix, params.suffix, promptRoom(lm.manifest, opt.maxNewTokens));
   // Single-line: the sampler stops at a token holding a line break; the text ends before the break.
   const stop = params.singleLine ? lm.tokenizer.newlineTokenIds() : undefined;
   const undecodable = dropUndecodable(params.prefix, params.suffix);
   const text = (tokens: number[]) => {
-    const s = undecodable(lm.tokenizer.decode(tokens));
+    const s = afterRemoved(undecodable(lm.tokenizer.decode(tokens)), heal);
     return params.singleLine ? s.split(/\r?\n/, 1)[0] : s;
   };
   const stopBelow = lines.report === 'confidentLines' ? lines.floor : 0;
-  return run(lm, ids, { ...opt, stopBelow }, stop, text, hooks, lines);
+  return run(lm, ids, { ...opt, stopBelow, firstTokens: heal?.firstTokens }, stop, text, hooks, lines);
+}
+
+/** The prefix healed (./prefixHealing.ts) unless the request or the package turns healing off. */
+function healed(lm: LoadedModel, prefix: string, d: DecodingOptions = {}): HealedPrefix | null {
+  const on = d.healPrefix ?? lm.manifest.decoding.healPrefix ?? true;
+  if (typeof on !== 'boolean') throw badRequest(`decoding.healPrefix must be true or false (is ${JSON.stringify(on)})`);
+  return on ? healPrefix(lm.tokenizer, prefix) : null;
 }
 
 /** The request's floor for confidentLines: a number, 'package' (the package's, absent there: 0) or absent (0). */

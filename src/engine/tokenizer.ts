@@ -12,6 +12,8 @@ export class CodeTokenizer {
   /** Ids of special/added tokens (never produced by encoding ordinary code). */
   readonly specialIds: Set<number>;
   private newlineIds?: Set<number>;
+  private texts?: string[];
+  private sorted?: { text: string; id: number }[];
 
   constructor(json: Record<string, unknown>) {
     this.tok = new Tokenizer(json, {});
@@ -47,15 +49,41 @@ export class CodeTokenizer {
     return this.tok.id_to_token(id);
   }
 
+  /** Each id's text on its own ('' for special tokens and ids not in the vocabulary); computed once. */
+  tokenTexts(): readonly string[] {
+    if (!this.texts) {
+      this.texts = Array.from({ length: this.vocabSize }, (_, id) =>
+        this.specialIds.has(id) || this.tokenOf(id) === undefined ? '' : this.decode([id]),
+      );
+    }
+    return this.texts;
+  }
+
+  /** Ids whose text starts with `text` (none for ''), from a sorted index made once. */
+  idsStartingWith(text: string): number[] {
+    if (!text) return [];
+    if (!this.sorted) {
+      this.sorted = this.tokenTexts().flatMap((t, id) => (t ? [{ text: t, id }] : []));
+      this.sorted.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : a.id - b.id));
+    }
+    const s = this.sorted;
+    // Texts that start with `text` sort together, from the first one not below it.
+    let lo = 0;
+    for (let hi = s.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid].text < text) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let i = lo; i < s.length && s[i].text.startsWith(text); i++) out.push(s[i].id);
+    return out;
+  }
+
   /** Ids whose text contains a line break (single-line completions stop on them). */
   newlineTokenIds(): Set<number> {
     if (!this.newlineIds) {
       const s = new Set<number>();
-      for (let id = 0; id < this.vocabSize; id++) {
-        if (this.specialIds.has(id)) continue;
-        if (this.tokenOf(id) === undefined) continue;
-        if (this.decode([id]).includes('\n')) s.add(id);
-      }
+      for (const [id, text] of this.tokenTexts().entries()) if (text.includes('\n')) s.add(id);
       this.newlineIds = s;
     }
     return this.newlineIds;

@@ -61,6 +61,20 @@ test('complete prints what the editor would show: the bundled model\'s answer th
   assert.equal(every.confidentLines, every.lineConfidence.length, '0: every line');
 });
 
+test('at the end of a word being typed, the bundled model continues the word (prefix healing); off, it doubles a letter', () => {
+  const lines = fs.readFileSync(path.join(REPO, 'examples', 'inventory.py'), 'utf8').split('\n');
+  lines[20] = '        raise KeyE';
+  const file = path.join(tmp, 'typing.py');
+  fs.writeFileSync(file, lines.join('\n'));
+  const at = ['complete', file, '--at', `21:${lines[20].length + 1}`, '--json', '--multiline', 'never'];
+  const healed = json(cli(at));
+  assert.match(healed.text, /^rror\(/, `KeyE + answer: ${healed.text}`);
+  const off = json(cli([...at, '--heal-prefix', 'off']));
+  assert.ok(off.promptTokens > healed.promptTokens, 'healing ends the prompt before the word');
+  assert.match(off.text, /^rError/, 'without healing this model answers as if the E were not typed');
+  assert.match(cli([...at, '--heal-prefix', 'yes']).err, /--heal-prefix must be on or off/);
+});
+
 test('a file with CRLF line breaks: complete and edit send the model what the editor sends (LF)', () => {
   const lf = fs.readFileSync(src, 'utf8');
   const crlf = path.join(tmp, 'calc-crlf.py');

@@ -81,6 +81,7 @@ test('every bad field is reported, each with its path', async () => {
       m.decoding.threshold = 1.5;
       m.decoding.infillThreshold = 0;
       m.decoding.promptLookup = 'yes';
+      m.decoding.healPrefix = 1;
       m.architecture.numKvHeads = 3;
       m.architecture.trainedPositions = m.architecture.maxPositions + 1;
       m.prompts.fim.order = 'pms';
@@ -92,7 +93,7 @@ test('every bad field is reported, each with its path', async () => {
   const p = await problems(dir);
   const where = p.map((x) => x.where).sort();
   assert.deepEqual(where, [
-    'architecture.numKvHeads', 'architecture.trainedPositions', 'blockSize', 'decoding.infillThreshold', 'decoding.mode', 'decoding.promptLookup', 'decoding.threshold', 'files["model.onnx"].sha256',
+    'architecture.numKvHeads', 'architecture.trainedPositions', 'blockSize', 'decoding.healPrefix', 'decoding.infillThreshold', 'decoding.mode', 'decoding.promptLookup', 'decoding.threshold', 'files["model.onnx"].sha256',
     'formatVersion', 'name', 'prompts.fim.order', 'weights.dtype',
   ]);
   assert.ok(p.every((x) => x.kind === 'bad-field'));

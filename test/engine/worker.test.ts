@@ -139,6 +139,7 @@ test('bad params are BadRequest errors; the worker stays up', async () => {
   await rejectsWith(engine.complete({ prefix: 'x', suffix: '', maxTokens: 4, decoding: { mode: 'greedy' as never } }), ErrorCodes.BadRequest, /decoding.mode/);
   await rejectsWith(engine.edit({ instruction: 'x', code: 'y', maxTokens: 4, decoding: { promptLookup: 1 as never } }), ErrorCodes.BadRequest, /decoding.promptLookup must be true or false \(is 1\)/);
   await rejectsWith(engine.complete({ prefix: 'x', suffix: '', maxTokens: 4, decoding: { draftStates: 2.5 } }), ErrorCodes.BadRequest, /decoding.draftStates must be an integer in \[0, 16\] \(is 2.5\)/);
+  await rejectsWith(engine.complete({ prefix: 'x', suffix: '', maxTokens: 4, decoding: { healPrefix: 'yes' as never } }), ErrorCodes.BadRequest, /decoding.healPrefix must be true or false \(is "yes"\)/);
   await rejectsWith(engine.fill({ text: 'abc', holes: [{ offset: 2, length: 5 }], maxTokens: 4 }), ErrorCodes.BadRequest, /out of range/);
   await rejectsWith(engine.edit({ instruction: 'x', code: 'word '.repeat(engine.model!.maxPositions), maxTokens: 16 }), ErrorCodes.BadRequest, /select less code/);
   const ok = await engine.complete({ prefix: 'x', suffix: '', maxTokens: 4 });

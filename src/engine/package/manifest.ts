@@ -107,6 +107,11 @@ export interface DecodingDefaults {
    * a few more positions (expected on a GPU; not on a 2-core CPU, README); scripts/model_card.py chooses it.
    */
   draftStates?: number;
+  /**
+   * Completions and fills at the end of a word end the prompt before its last token, and the answer's
+   * first token must start with that token's text (src/engine/prefixHealing.ts). Absent: on.
+   */
+  healPrefix?: boolean;
 }
 
 export interface FileEntry {

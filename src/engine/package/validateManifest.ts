@@ -159,6 +159,7 @@ export function validateManifest(json: unknown, p: Problems): json is Manifest {
     d.num('temperature', 0, Infinity, true);
     d.bool('promptLookup', true);
     if (d.has('draftStates')) d.int('draftStates', 0);
+    d.bool('healPrefix', true);
   }
 
   const w = m.obj('weights');
