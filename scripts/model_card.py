@@ -120,19 +120,19 @@ def editor_lines(completion: str, reference: str) -> tuple[int, int]:
 
 
 def as_the_editor_shows(package: str, eval_dir: str, limit: int, block: int, threshold: float, tmp: str,
-                        floor: float | None = None) -> dict:
+                        floor: float | None = None, sets: list = EDITOR_SETS, extra: list = ()) -> dict:
     """The infill sets through the editor's completion core (`diffcoder eval --as-editor`): no request inside a
     word, one line or several decided by the line, prompt windows, the post-processing filters, and lines below
     `floor` not shown (None: the package's floor). Per set: exact match of what is shown, how often anything is
     shown (on EMPTY_SET, every suggestion is a needless one), lines shown and how many of them are right."""
     out = {}
-    for name in EDITOR_SETS:
+    for name in sets:
         if not os.path.exists(os.path.join(eval_dir, f"{name}.jsonl")):
             continue
         tasks, path = first_tasks(eval_dir, name, limit, tmp)
-        extra = [] if floor is None else ["--min-line-confidence", str(floor)]
+        at_floor = [] if floor is None else ["--min-line-confidence", str(floor)]
         completions, _ = run_eval(package, path, "infill", False, "threshold", block,
-                                  ["--threshold", str(threshold), "--prompt-lookup", "on", "--as-editor", *extra])
+                                  ["--threshold", str(threshold), "--prompt-lookup", "on", "--as-editor", *at_floor, *extra])
         overall = summarize(score(tasks, completions))["all"]["all"]
         shown = sum(1 for c in completions if c["completion"])
         by_id = {t["task_id"]: t for t in tasks}
@@ -140,7 +140,28 @@ def as_the_editor_shows(package: str, eval_dir: str, limit: int, block: int, thr
         out[name] = {"n": len(tasks), "exact_match": round(100 * overall["exact_match"], 1),
                      "shown": round(100 * shown / max(1, len(tasks)), 1),
                      "lines_shown": sum(n for n, _ in lines), "right_lines": sum(r for _, r in lines)}
-        print("as the editor shows it:", name, f"floor {floor}", json.dumps(out[name]), flush=True)
+        print("as the editor shows it:", name, f"floor {floor}", *extra, json.dumps(out[name]), flush=True)
+    return out
+
+
+HEALING_SETS = ["infill-single", EMPTY_SET]  # the sets with cursors at the end of a word being typed
+
+
+def healing_effect(package: str, eval_dir: str, limit: int, block: int, threshold: float, tmp: str, floor: float,
+                   shown: dict) -> dict:
+    """Prefix healing (src/engine/prefixHealing.ts) on and off: the editor's view of HEALING_SETS at the line floor
+    (`shown`: already measured with it on), and the raw single-line answers (`diffcoder eval --single-line`): exact
+    match, edit similarity, empty answers, tokens per pass; and how many single-line cursors end a word."""
+    off = as_the_editor_shows(package, eval_dir, limit, block, threshold, tmp, floor, HEALING_SETS, ["--heal-prefix", "off"])
+    out = {"editor": {name: {"on": shown[name], "off": off[name]} for name in off if name in shown}, "single_line": {}}
+    tasks, path = first_tasks(eval_dir, "infill-single", limit, tmp)
+    out["word_end"] = sum(1 for t in tasks if re.search(r"\w\Z", t["prefix"]))
+    for setting in ("on", "off"):
+        completions, stats = run_eval(package, path, "infill", True, "threshold", block,
+                                      ["--threshold", str(threshold), "--prompt-lookup", "on", "--heal-prefix", setting])
+        result, _ = eval_result(tasks, completions, stats)
+        out["single_line"][setting] = {**result, "empty": sum(1 for c in completions if not c["completion"])}
+    print("prefix healing:", json.dumps(out), flush=True)
     return out
 
 
@@ -269,6 +290,7 @@ def editor_view(package: str, eval_dir: str, limit: int, block: int, threshold: 
         floor = view["line_floor"]["value"]
         view["as_the_editor_shows_every_line"] = as_the_editor_shows(package, eval_dir, limit, block, threshold, tmp, 0.0)
     view["as_the_editor_shows"] = as_the_editor_shows(package, eval_dir, limit, block, threshold, tmp, floor)
+    view["prefix_healing"] = healing_effect(package, eval_dir, limit, block, threshold, tmp, floor, view["as_the_editor_shows"])
     if floor > 0 and os.path.exists(os.path.join(eval_dir, "edit.jsonl")):
         view["edit_line_marks"] = unsure_edit_lines(package, eval_dir, limit, block, edit_threshold, floor, tmp)
     other = other_files_effect(package, eval_dir, block, threshold)
@@ -376,7 +398,7 @@ def main(argv=None):
         with tempfile.TemporaryDirectory() as tmp:
             view = editor_view(a.package, a.eval, a.limit, manifest["blockSize"], threshold_of(ev, EMPTY_SET), floors, tmp,
                                ev["threshold"])
-        for k in ("line_floor", "as_the_editor_shows_every_line", "edit_line_marks", "other_files"):
+        for k in ("line_floor", "as_the_editor_shows_every_line", "edit_line_marks", "other_files", "prefix_healing"):
             ev.pop(k, None)
         ev.update(view)
         set_line_floor(manifest, view)
@@ -651,6 +673,24 @@ def render_card(m: dict) -> str:
         lines += ["As the editor shows it (`diffcoder eval --as-editor`: the extension's completion core with its "
                   "default settings, so no request inside a word, one line or several decided by the line, prompt "
                   "windows, the post-processing filters, lines the model is unsure of left out): " + "; ".join(parts) + ".", ""]
+    heal = ev.get("prefix_healing")
+    if heal:
+        ed, raw = heal["editor"], heal["single_line"]
+        parts = [f"{name} EM {r['on']['exact_match']:.1f} / {r['off']['exact_match']:.1f} %, a suggestion at "
+                 f"{r['on']['shown']:.1f} / {r['off']['shown']:.1f} % of cursors, right lines {r['on']['right_lines']} / "
+                 f"{r['off']['right_lines']}" for name, r in ed.items() if name != EMPTY_SET]
+        if EMPTY_SET in ed:
+            parts.append(f"where nothing belongs a suggestion at {ed[EMPTY_SET]['on']['shown']:.1f} / "
+                         f"{ed[EMPTY_SET]['off']['shown']:.1f} % of cursors")
+        on, off = raw["on"], raw["off"]
+        lines += [f"Prefix healing (diffcoder.json decoding.healPrefix, absent: on; src/engine/prefixHealing.ts): where "
+                  "the cursor ends a word being typed, the prompt ends before the word's last token and the answer's "
+                  "first token must start with that token's text, so the model sees the word's tokens as running text "
+                  f"does. On / off, as the editor shows it: " + "; ".join(parts) + ". Raw single-line answers "
+                  f"(n={on['n']}, {heal['word_end']} of them at the end of a word): EM {on['exact_match']:.1f} / "
+                  f"{off['exact_match']:.1f} %, edit sim {on['edit_similarity']:.4f} / {off['edit_similarity']:.4f}, "
+                  f"empty answers {on['empty']} / {off['empty']}, tokens per pass {on['tokens_per_pass']} / "
+                  f"{off['tokens_per_pass']}.", ""]
     floor = ev.get("line_floor")
     every = ev.get("as_the_editor_shows_every_line") or {}
     if floor and every:
