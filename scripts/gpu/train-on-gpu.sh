@@ -13,6 +13,7 @@
 # (CPT_WARMUP=0: a model already trained for diffusion needs no corruption warmup; PHASE=0.5 when packing.)
 # What comes back ($OUT, at most 8 files): the weight shards as soon as SFT ends, and results.tar
 # (checkpoint metadata, logs, eval.jsonl), written after SFT and again at the end.
+# scripts/tests/test_gpu_session.py runs pack.sh and this script here on the CPU with stages of seconds.
 set -euo pipefail
 export PYTHONUNBUFFERED=1 OMP_WAIT_POLICY=PASSIVE
 START=$(date +%s)
