@@ -57,9 +57,7 @@ export class LoadedModel {
     const m = pkg.manifest;
     const model = new OnnxBlockModel(session, m.architecture, PREFILL_CHUNK, passScaledRows(m));
     progress?.('warming up');
-    // Line-break tokens (single-line stops) decode the whole vocabulary once: better here than on the
-    // first keystroke.
-    pkg.tokenizer.newlineTokenIds();
+    pkg.tokenizer.prepare(); // single-line stops and prefix healing read the vocabulary's texts
     try {
       await model.warmUp(m.specialTokens.bos);
     } catch (e) {

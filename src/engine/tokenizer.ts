@@ -59,14 +59,10 @@ export class CodeTokenizer {
     return this.texts;
   }
 
-  /** Ids whose text starts with `text` (none for ''), from a sorted index made once. */
+  /** Ids whose text starts with `text` (none for ''). */
   idsStartingWith(text: string): number[] {
     if (!text) return [];
-    if (!this.sorted) {
-      this.sorted = this.tokenTexts().flatMap((t, id) => (t ? [{ text: t, id }] : []));
-      this.sorted.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : a.id - b.id));
-    }
-    const s = this.sorted;
+    const s = this.sortedTexts();
     // Texts that start with `text` sort together, from the first one not below it.
     let lo = 0;
     for (let hi = s.length; lo < hi; ) {
@@ -79,6 +75,14 @@ export class CodeTokenizer {
     return out;
   }
 
+  private sortedTexts(): { text: string; id: number }[] {
+    if (!this.sorted) {
+      this.sorted = this.tokenTexts().flatMap((t, id) => (t ? [{ text: t, id }] : []));
+      this.sorted.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : a.id - b.id));
+    }
+    return this.sorted;
+  }
+
   /** Ids whose text contains a line break (single-line completions stop on them). */
   newlineTokenIds(): Set<number> {
     if (!this.newlineIds) {
@@ -87,5 +91,11 @@ export class CodeTokenizer {
       this.newlineIds = s;
     }
     return this.newlineIds;
+  }
+
+  /** The vocabulary's tables (line breaks, sorted texts) made now: each reads the whole vocabulary, better at load than on a keystroke. */
+  prepare(): void {
+    this.newlineTokenIds();
+    this.sortedTexts();
   }
 }
