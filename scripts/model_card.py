@@ -684,9 +684,9 @@ def render_card(m: dict) -> str:
                          f"{ed[EMPTY_SET]['off']['shown']:.1f} % of cursors")
         on, off = raw["on"], raw["off"]
         lines += [f"Prefix healing (diffcoder.json decoding.healPrefix, absent: on; src/engine/prefixHealing.ts): where "
-                  "the cursor ends a word being typed, the prompt ends before the word's last token and the answer's "
-                  "first token must start with that token's text, so the model sees the word's tokens as running text "
-                  f"does. On / off, as the editor shows it: " + "; ".join(parts) + ". Raw single-line answers "
+                  "the cursor ends a word being typed, the prompt ends before the word (its longest end that some token "
+                  "starts with) and the answer's first token must start with that text, so the model sees the word's "
+                  f"tokens as running text does. On / off, as the editor shows it: " + "; ".join(parts) + ". Raw single-line answers "
                   f"(n={on['n']}, {heal['word_end']} of them at the end of a word): EM {on['exact_match']:.1f} / "
                   f"{off['exact_match']:.1f} %, edit sim {on['edit_similarity']:.4f} / {off['edit_similarity']:.4f}, "
                   f"empty answers {on['empty']} / {off['empty']}, tokens per pass {on['tokens_per_pass']} / "
