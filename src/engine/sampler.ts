@@ -107,7 +107,7 @@ export interface DecodeOptions {
   stopBelow?: number;
   /**
    * The ids the first generated token may be (1: allowed), absent: any. A healed prompt (./prefixHealing.ts)
-   * ends before the token the user was typing, and the answer must start by spelling it out again.
+   * ends before the word the user is typing, and the answer must start by spelling it out again.
    */
   firstTokens?: Uint8Array;
 }
