@@ -12,8 +12,8 @@ export interface HealedPrefix {
   prefix: string;
   /** That word (with the space before it where tokens carry one): the answer starts with it, and it is removed from the answer's text. */
   removed: string;
-  /** Ids whose text starts with `removed` (1: allowed as the answer's first token). */
-  firstTokens: Uint8Array;
+  /** Ids whose text starts with `removed`: the answer's first token is one of them. */
+  firstTokens: number[];
 }
 
 /** The healed prefix, or null where the prefix does not end in a word being typed. */
@@ -26,11 +26,8 @@ export function healPrefix(tok: CodeTokenizer, prefix: string): HealedPrefix | n
   // `ba` is what `back` and `bar` start with.
   for (let at = 0; at < word.length; at++) {
     const removed = word.slice(at);
-    const ids = tok.idsStartingWith(removed);
-    if (!ids.length) continue;
-    const firstTokens = new Uint8Array(tok.vocabSize);
-    for (const id of ids) firstTokens[id] = 1;
-    return { prefix: prefix.slice(0, prefix.length - removed.length), removed, firstTokens };
+    const firstTokens = tok.idsStartingWith(removed);
+    if (firstTokens.length) return { prefix: prefix.slice(0, prefix.length - removed.length), removed, firstTokens };
   }
   return null;
 }

@@ -106,10 +106,10 @@ export interface DecodeOptions {
    */
   stopBelow?: number;
   /**
-   * The ids the first generated token may be (1: allowed), absent: any. A healed prompt (./prefixHealing.ts)
+   * The ids the first generated token may be, absent: any. A healed prompt (./prefixHealing.ts)
    * ends before the word the user is typing, and the answer must start by spelling it out again.
    */
-  firstTokens?: Uint8Array;
+  firstTokens?: readonly number[];
 }
 
 export interface SpecialIds {
@@ -365,8 +365,12 @@ export async function generate(
   for (const id of special.suppress) if (id >= 0 && id < V) suppressed[id] = 1;
   suppressed[special.mask] = 1;
   // A constrained first token is chosen among its allowed ids, its probability renormalised over them.
-  const firstSuppressed = opt.firstTokens ? suppressed.map((v, id) => (v || !opt.firstTokens![id] ? 1 : 0)) : null;
-  if (firstSuppressed?.every((v) => v)) throw new Error('firstTokens allows no token the model may emit');
+  let firstSuppressed: Uint8Array | null = null;
+  if (opt.firstTokens) {
+    firstSuppressed = new Uint8Array(V).fill(1);
+    for (const id of opt.firstTokens) if (id >= 0 && id < V && !suppressed[id]) firstSuppressed[id] = 0;
+    if (firstSuppressed.every((v) => v)) throw new Error('firstTokens allows no token the model may emit');
+  }
   const stopIds = special.stop ?? new Set<number>();
   const rng = opt.temperature > 0 ? new Prng(opt.seed) : null;
   const threshold = Math.fround(opt.threshold);

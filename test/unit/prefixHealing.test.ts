@@ -7,7 +7,7 @@ import { afterRemoved, healPrefix } from '../../src/engine/prefixHealing';
 import { CodeTokenizer } from '../../src/engine/tokenizer';
 
 const tok = CodeTokenizer.fromFile(path.join(__dirname, '..', '..', 'media', 'models', 'diffcoder-small', 'tokenizer.json'));
-const texts = (ids: Uint8Array) => [...ids.keys()].filter((id) => ids[id]).map((id) => tok.decode([id]));
+const texts = (ids: number[]) => ids.map((id) => tok.decode([id]));
 
 test('the word being typed comes off the prompt with its space, and the answer must start with it', () => {
   const h = healPrefix(tok, 'def f(x):\n    ret')!;

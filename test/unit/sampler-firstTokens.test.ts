@@ -10,11 +10,7 @@ const opts = (o: Partial<DecodeOptions> = {}): DecodeOptions => ({
   blockSize: 4, maxNewTokens: 16, mode: 'threshold', threshold: 0.9, stepsPerBlock: 4, promptLookup: false, temperature: 0, seed: 0, ...o,
 });
 const prompt = (n: number) => Array.from({ length: n }, (_, i) => 11 + ((i * 7) % 21));
-const allow = (...ids: number[]) => {
-  const m = new Uint8Array(V);
-  for (const id of ids) m[id] = 1;
-  return m;
-};
+const allow = (...ids: number[]) => ids;
 
 /**
  * At the answer's first position the model would rather stop (EOS, logit 9) than say 20 (logit 4) or 21
@@ -48,7 +44,7 @@ test('one token per pass, drafts and sampling keep the first token among the all
   for (const o of [{ mode: 'fixed' as const }, { draftStates: 2 }, { temperature: 1, seed: 5 }, { promptLookup: true }]) {
     for (const P of [5, 8, 11]) {
       const r = await generate(hashingModel(V, MASK), prompt(P), opts({ ...o, firstTokens: first }), special);
-      assert.ok(r.tokens.length > 0 && first[r.tokens[0]] === 1, `${JSON.stringify(o)}, prompt ${P}: first token ${r.tokens[0]}`);
+      assert.ok(r.tokens.length > 0 && first.includes(r.tokens[0]), `${JSON.stringify(o)}, prompt ${P}: first token ${r.tokens[0]}`);
     }
   }
 });
